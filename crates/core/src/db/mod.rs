@@ -1,0 +1,1 @@
+//! Database connection and the sea-orm entities of the bot's tables.

@@ -1,0 +1,17 @@
+//! The shared core of SahasrahBot.
+//!
+//! Every other crate of the bot builds on this one:
+//! - [`config`]: the configuration (figment: defaults, `sahasrahbot.toml`, `SAHASRAHBOT_*`
+//!   environment, and the Python bot's environment names), validation and secret masking;
+//! - [`db`]: connecting to SQLite, MySQL/MariaDB or PostgreSQL, and the sea-orm entities of
+//!   the tables the bot uses (names and types as the Python bot's MySQL schema has them);
+//! - [`presets`]: preset files and the mystery roller;
+//! - [`ports`]: traits through which lower crates reach higher ones (Discord messages).
+
+pub mod config;
+pub mod db;
+mod error;
+pub mod ports;
+pub mod presets;
+
+pub use error::{Error, Result};

@@ -1,0 +1,1 @@
+//! Preset files (namespaced by game) and the mystery roller.

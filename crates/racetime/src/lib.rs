@@ -1,0 +1,1 @@
+//! A racetime.gg bot client.
