@@ -1,1 +1,67 @@
-fn main() {}
+//! Project maintenance tasks: `cargo xtask <task>`.
+//!
+//! - `layers [--metadata FILE]`: check that crates depend only downward (reads
+//!   `cargo metadata`, or FILE).
+
+mod layers;
+
+use std::process::{Command, ExitCode};
+
+#[expect(
+    clippy::print_stderr,
+    clippy::print_stdout,
+    reason = "a command-line tool reports on its streams"
+)]
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["layers"] | ["layers", "--metadata", _] => {
+            let json = match args.get(2) {
+                Some(file) => std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}")),
+                None => cargo_metadata(),
+            };
+            let problems =
+                json.and_then(|j| layers::check(&j).map_err(|e| format!("cargo metadata: {e}")));
+            match problems {
+                Ok(p) if p.is_empty() => {
+                    println!("layers: ok");
+                    ExitCode::SUCCESS
+                }
+                Ok(p) => {
+                    for line in p {
+                        eprintln!("layers: {line}");
+                    }
+                    ExitCode::FAILURE
+                }
+                Err(e) => {
+                    eprintln!("layers: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        _ => {
+            eprintln!("usage: cargo xtask layers [--metadata FILE]");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn cargo_metadata() -> Result<String, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .output()
+        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    String::from_utf8(out.stdout).map_err(|e| format!("cargo metadata output: {e}"))
+}
