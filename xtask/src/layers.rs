@@ -146,7 +146,10 @@ pub(crate) fn check(metadata_json: &str) -> Result<Vec<String>, serde_json::Erro
 mod tests {
     use super::*;
 
-    fn metadata(edges: &[(&str, &[(&str, Option<&str>)])]) -> String {
+    /// A crate and its dependencies as (name, kind) pairs.
+    type Edges<'a> = (&'a str, &'a [(&'a str, Option<&'a str>)]);
+
+    fn metadata(edges: &[Edges<'_>]) -> String {
         let packages: Vec<serde_json::Value> = edges
             .iter()
             .map(|(name, deps)| {
