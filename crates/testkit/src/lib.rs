@@ -2,3 +2,7 @@
 //!
 //! - [`fixtures`]: finding `../shared/fixtures`, and skipping with a printed reason when a
 //!   fresh clone does not have it.
+//! - [`db`]: a fresh database per available backend (SQLite always; MariaDB and PostgreSQL
+//!   when `TEST_MYSQL_URL` / `TEST_POSTGRES_URL` are set).
+
+pub mod db;
