@@ -4,5 +4,8 @@
 //!   fresh clone does not have it.
 //! - [`db`]: a fresh database per available backend (SQLite always; MariaDB and PostgreSQL
 //!   when `TEST_MYSQL_URL` / `TEST_POSTGRES_URL` are set).
+//! - [`racetime`]: a fake racetime.gg (HTTP + bot websocket on 127.0.0.1, random port) with
+//!   test controls.
 
 pub mod db;
+pub mod racetime;

@@ -1,0 +1,639 @@
+//! A live room: the [`Room`] context handed to handlers (typed bot actions), and the room task
+//! (one tokio task per room: websocket, reconnects, hooks, command dispatch).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use rand::Rng;
+use serde::Serialize;
+use serde_json::{Value, json};
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_util::sync::CancellationToken;
+use tracing::{Instrument, debug, info, warn};
+
+use crate::api::{AccessToken, Api, RaceSettings};
+use crate::command::parse_command;
+use crate::config::BotConfig;
+use crate::error::{Error, Result};
+use crate::handler::{Commands, Invocation, RaceHandler};
+use crate::model::{ChatMessage, RaceData, ServerMessage};
+use crate::registry::{HandlerRegistry, RoomHandle};
+
+/// An action button on a bot chat message (racetime.md §2.1 `msg_actions`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ChatAction {
+    /// Chat text the button sends (may contain `${field}` survey placeholders).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// A link instead of a message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Label of the survey's submit button.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submit: Option<String>,
+    /// Survey questions (`[{name, label, type, …}]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub survey: Option<Value>,
+    /// Tooltip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+/// Options of [`Room::send_message_with`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MessageOptions {
+    /// Up to four buttons, by label. Not allowed with `direct_to`.
+    pub actions: Option<BTreeMap<String, ChatAction>>,
+    /// Pin the message. Not allowed with `direct_to`.
+    pub pinned: bool,
+    /// Send as a DM to this user id.
+    pub direct_to: Option<String>,
+}
+
+pub(crate) struct RoomShared {
+    pub(crate) name: String,
+    pub(crate) category: String,
+    pub(crate) id: u64,
+    outbound: mpsc::UnboundedSender<String>,
+    race: RwLock<Arc<RaceData>>,
+    api: Arc<Api>,
+    token: watch::Receiver<Arc<AccessToken>>,
+}
+
+/// A handle on one live room, handed to hooks and commands. Cheap to clone.
+///
+/// Actions are queued to the room's task and written to the socket in order; while the room is
+/// reconnecting they wait for the new socket.
+#[derive(Clone)]
+pub struct Room {
+    pub(crate) inner: Arc<RoomShared>,
+}
+
+impl std::fmt::Debug for Room {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Room").field("name", &self.inner.name).finish()
+    }
+}
+
+fn new_guid() -> String {
+    let b: [u8; 16] = rand::thread_rng().r#gen();
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+impl Room {
+    /// Room name `category/slug`.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// Category slug.
+    pub fn category(&self) -> &str {
+        &self.inner.category
+    }
+
+    /// Race slug.
+    pub fn slug(&self) -> &str {
+        self.inner
+            .name
+            .split_once('/')
+            .map_or(&self.inner.name, |(_, s)| s)
+    }
+
+    /// The latest race data.
+    pub fn race(&self) -> Arc<RaceData> {
+        // A poisoned lock only means a panic elsewhere while swapping an Arc; the value is intact.
+        self.inner
+            .race
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn set_race(&self, race: RaceData) -> Arc<RaceData> {
+        let mut guard = self.inner.race.write().unwrap_or_else(|e| e.into_inner());
+        std::mem::replace(&mut *guard, Arc::new(race))
+    }
+
+    /// Sends any action frame `{"action": action, "data": data}`.
+    pub fn send_action(&self, action: &str, data: Value) -> Result<()> {
+        let frame = if data.is_null() {
+            json!({ "action": action })
+        } else {
+            json!({ "action": action, "data": data })
+        };
+        self.inner
+            .outbound
+            .send(frame.to_string())
+            .map_err(|_| Error::RoomClosed(self.inner.name.clone()))
+    }
+
+    /// Posts a chat message as the bot.
+    pub fn send_message(&self, message: impl Into<String>) -> Result<()> {
+        self.send_message_with(message, MessageOptions::default())
+    }
+
+    /// Posts a chat message with buttons, pinned, or as a DM.
+    pub fn send_message_with(&self, message: impl Into<String>, opts: MessageOptions) -> Result<()> {
+        if opts.direct_to.is_some() && (opts.actions.is_some() || opts.pinned) {
+            return Err(Error::InvalidRequest(
+                "a direct message cannot have actions or be pinned".to_owned(),
+            ));
+        }
+        self.send_action(
+            "message",
+            json!({
+                "message": message.into(),
+                "guid": new_guid(),
+                "pinned": opts.pinned,
+                "actions": opts.actions,
+                "direct_to": opts.direct_to,
+            }),
+        )
+    }
+
+    /// Pins a message by id.
+    pub fn pin_message(&self, message_id: &str) -> Result<()> {
+        self.send_action("pin_message", json!({ "message": message_id }))
+    }
+
+    /// Unpins a message by id.
+    pub fn unpin_message(&self, message_id: &str) -> Result<()> {
+        self.send_action("unpin_message", json!({ "message": message_id }))
+    }
+
+    /// Sets the bot's info line (`setinfo` with `info_bot`). An empty string is a no-op on the
+    /// server.
+    pub fn set_bot_raceinfo(&self, info: impl Into<String>) -> Result<()> {
+        self.send_action("setinfo", json!({ "info_bot": info.into() }))
+    }
+
+    /// Sets the user info line (`setinfo` with `info_user`).
+    pub fn set_user_raceinfo(&self, info: impl Into<String>) -> Result<()> {
+        self.send_action("setinfo", json!({ "info_user": info.into() }))
+    }
+
+    /// Merges `meta` into the race's `bot_meta` (`setmeta`; the server does not broadcast it).
+    pub fn set_bot_meta(&self, meta: serde_json::Map<String, Value>) -> Result<()> {
+        self.send_action("setmeta", Value::Object(meta))
+    }
+
+    /// Invitational → open.
+    pub fn make_open(&self) -> Result<()> {
+        self.send_action("make_open", Value::Null)
+    }
+
+    /// Open → invitational.
+    pub fn make_invitational(&self) -> Result<()> {
+        self.send_action("make_invitational", Value::Null)
+    }
+
+    /// Force-starts the race (`begin`).
+    pub fn force_start(&self) -> Result<()> {
+        self.send_action("begin", Value::Null)
+    }
+
+    /// Cancels the race.
+    pub fn cancel_race(&self) -> Result<()> {
+        self.send_action("cancel", Value::Null)
+    }
+
+    fn user_action(&self, action: &str, user_id: &str) -> Result<()> {
+        self.send_action(action, json!({ "user": user_id }))
+    }
+
+    /// Invites a user.
+    pub fn invite_user(&self, user_id: &str) -> Result<()> {
+        self.user_action("invite", user_id)
+    }
+
+    /// Accepts a join request.
+    pub fn accept_request(&self, user_id: &str) -> Result<()> {
+        self.user_action("accept_request", user_id)
+    }
+
+    /// Unreadies an entrant.
+    pub fn force_unready(&self, user_id: &str) -> Result<()> {
+        self.user_action("force_unready", user_id)
+    }
+
+    /// Removes an entrant.
+    pub fn remove_entrant(&self, user_id: &str) -> Result<()> {
+        self.user_action("remove_entrant", user_id)
+    }
+
+    /// Makes an entrant a race monitor.
+    pub fn add_monitor(&self, user_id: &str) -> Result<()> {
+        self.user_action("add_monitor", user_id)
+    }
+
+    /// Removes a race monitor.
+    pub fn remove_monitor(&self, user_id: &str) -> Result<()> {
+        self.user_action("remove_monitor", user_id)
+    }
+
+    /// Overrides an entrant's stream requirement.
+    pub fn override_stream(&self, user_id: &str) -> Result<()> {
+        self.user_action("override_stream", user_id)
+    }
+
+    /// Asks for a fresh `race.data`.
+    pub fn get_race(&self) -> Result<()> {
+        self.send_action("getrace", Value::Null)
+    }
+
+    /// Asks for `chat.history`.
+    pub fn get_history(&self) -> Result<()> {
+        self.send_action("gethistory", Value::Null)
+    }
+
+    /// Edits the room over HTTP (`POST /o/{category}/{slug}/edit`). The server resets missing
+    /// fields, so every current setting is sent with `change` applied on top. Refused for
+    /// finished/cancelled races; `invitational` and `team_race` cannot be edited.
+    pub async fn edit(&self, change: impl FnOnce(&mut RaceSettings)) -> Result<()> {
+        let race = self.race();
+        if race.status.value.is_terminal() {
+            return Err(Error::InvalidRequest(format!(
+                "cannot edit a {} race",
+                race.status.value.as_str()
+            )));
+        }
+        let mut settings = RaceSettings::from_race(&race);
+        change(&mut settings);
+        let token = self.inner.token.borrow().value.clone();
+        self.inner
+            .api
+            .edit(
+                &self.inner.name,
+                &token,
+                &settings,
+                race.status.value.is_preparing(),
+            )
+            .await
+    }
+}
+
+/// What happened to an injected command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandOutcome {
+    /// The command ran and returned `Ok`.
+    Completed,
+    /// The command failed; `Command raised exception: …` was posted.
+    Failed(String),
+    /// The text is not a command of this handler.
+    NotACommand,
+}
+
+pub(crate) enum Control {
+    Inject(ChatMessage, oneshot::Sender<CommandOutcome>),
+}
+
+/// Everything a room task needs.
+pub(crate) struct RoomTask<H: RaceHandler> {
+    pub(crate) room: Room,
+    pub(crate) handler: Arc<H>,
+    pub(crate) commands: Arc<Commands<H>>,
+    pub(crate) config: Arc<BotConfig>,
+    pub(crate) outbound: mpsc::UnboundedReceiver<String>,
+    pub(crate) control: mpsc::UnboundedReceiver<Control>,
+    pub(crate) token: watch::Receiver<Arc<AccessToken>>,
+    pub(crate) refresh: Arc<tokio::sync::Notify>,
+    pub(crate) cancel: CancellationToken,
+    pub(crate) registry: HandlerRegistry,
+}
+
+/// Creates a room and its (not yet spawned) task.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn new_room<H: RaceHandler>(
+    id: u64,
+    race: RaceData,
+    handler: H,
+    commands: Arc<Commands<H>>,
+    config: Arc<BotConfig>,
+    api: Arc<Api>,
+    token: watch::Receiver<Arc<AccessToken>>,
+    refresh: Arc<tokio::sync::Notify>,
+    cancel: CancellationToken,
+    registry: HandlerRegistry,
+) -> (RoomHandle, RoomTask<H>) {
+    let (out_tx, out_rx) = mpsc::unbounded_channel();
+    let (ctl_tx, ctl_rx) = mpsc::unbounded_channel();
+    let room = Room {
+        inner: Arc::new(RoomShared {
+            name: race.name.clone(),
+            category: config.category.clone(),
+            id,
+            outbound: out_tx,
+            race: RwLock::new(Arc::new(race)),
+            api,
+            token: token.clone(),
+        }),
+    };
+    let handle = RoomHandle::new(room.clone(), ctl_tx);
+    let task = RoomTask {
+        room,
+        handler: Arc::new(handler),
+        commands,
+        config,
+        outbound: out_rx,
+        control: ctl_rx,
+        token,
+        refresh,
+        cancel,
+        registry,
+    };
+    (handle, task)
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+enum Flow {
+    Continue,
+    Stop,
+}
+
+enum Disconnect {
+    /// Socket failed or was closed by the server: count a failure, back off.
+    Failed(Error),
+    /// Token changed: reconnect right away.
+    NewToken,
+    /// Shutdown or terminal status: leave.
+    Exit,
+}
+
+impl<H: RaceHandler> RoomTask<H> {
+    pub(crate) async fn run(mut self) {
+        let span = tracing::info_span!("room", room = %self.room.name(), category = %self.room.category());
+        async move {
+            self.run_inner().await;
+            self.registry.remove(self.room.name(), self.room.inner.id);
+            debug!("room task ended");
+        }
+        .instrument(span)
+        .await;
+    }
+
+    fn ws_config(&self) -> WebSocketConfig {
+        // Chat-sized buffers: the 128 KiB defaults would dominate the memory of idle rooms.
+        WebSocketConfig::default()
+            .read_buffer_size(4096)
+            .write_buffer_size(0)
+            .max_write_buffer_size(1 << 20)
+            .max_message_size(Some(self.config.max_message_size))
+            .max_frame_size(Some(self.config.max_message_size))
+    }
+
+    async fn connect(&mut self) -> Result<Socket> {
+        let token = self.token.borrow_and_update().value.clone();
+        let race = self.room.race();
+        let path = if race.websocket_bot_url.is_empty() {
+            format!("/ws/o/bot/{}", self.room.slug())
+        } else {
+            race.websocket_bot_url.clone()
+        };
+        let url = self.room.inner.api.host.ws_url(&path)?;
+        let mut req = url.as_str().into_client_request()?;
+        let auth = HeaderValue::from_str(&format!("Bearer {token}"))
+            .map_err(|e| Error::InvalidRequest(format!("token is not a header value: {e}")))?;
+        req.headers_mut().insert("Authorization", auth);
+        let connecting =
+            tokio_tungstenite::connect_async_with_config(req, Some(self.ws_config()), false);
+        match tokio::time::timeout(Duration::from_secs(30), connecting).await {
+            Ok(Ok((ws, _))) => Ok(ws),
+            Ok(Err(e)) => Err(e.into()),
+            Err(_) => Err(Error::InvalidRequest("websocket connect timed out".to_owned())),
+        }
+    }
+
+    async fn run_inner(&mut self) {
+        let mut begun = false;
+        let mut failures: u32 = 0;
+        let mut pending: Option<String> = None;
+        loop {
+            if self.cancel.is_cancelled() {
+                return;
+            }
+            let cancel = self.cancel.clone();
+            let connected = tokio::select! {
+                _ = cancel.cancelled() => return,
+                r = self.connect() => r,
+            };
+            let result = match connected {
+                Ok(mut ws) => {
+                    info!(reconnect = begun, "connected");
+                    if !begun {
+                        begun = true;
+                        if let Err(e) = self.handler.begin(&self.room).await {
+                            warn!(error = %e, "begin hook failed");
+                        }
+                    }
+                    let r = self.serve(&mut ws, &mut failures, &mut pending).await;
+                    let _ = tokio::time::timeout(Duration::from_secs(5), ws.close(None)).await;
+                    r
+                }
+                Err(e) => Disconnect::Failed(e),
+            };
+            match result {
+                Disconnect::Exit => return,
+                Disconnect::NewToken => {
+                    info!("token refreshed; reconnecting");
+                }
+                Disconnect::Failed(e) => {
+                    failures += 1;
+                    if failures >= self.config.max_reconnect_failures {
+                        let err = Error::GaveUp {
+                            room: self.room.name().to_owned(),
+                            attempts: failures,
+                            last: e.to_string(),
+                        };
+                        self.handler.gave_up(&self.room, &err).await;
+                        return;
+                    }
+                    let delay = self.config.reconnect_backoff.delay(failures);
+                    warn!(error = %e, failures, ?delay, "room socket lost; reconnecting");
+                    tokio::select! {
+                        _ = self.cancel.cancelled() => return,
+                        _ = tokio::time::sleep(delay) => {}
+                    }
+                }
+            }
+        }
+    }
+
+    async fn serve(
+        &mut self,
+        ws: &mut Socket,
+        failures: &mut u32,
+        pending: &mut Option<String>,
+    ) -> Disconnect {
+        if let Some(frame) = pending.take() {
+            if let Err(e) = ws.send(Message::text(frame.clone())).await {
+                *pending = Some(frame);
+                return Disconnect::Failed(e.into());
+            }
+        }
+        let mut ping = tokio::time::interval(self.config.ping_interval);
+        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ping.reset();
+        loop {
+            tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => return Disconnect::Exit,
+                changed = self.token.changed() => {
+                    if changed.is_err() {
+                        return Disconnect::Exit;
+                    }
+                    return Disconnect::NewToken;
+                }
+                frame = ws.next() => match frame {
+                    Some(Ok(Message::Text(text))) => {
+                        *failures = 0;
+                        if let Flow::Stop = self.on_text(text.as_str()).await {
+                            return Disconnect::Exit;
+                        }
+                    }
+                    Some(Ok(Message::Close(frame))) => {
+                        return Disconnect::Failed(Error::InvalidRequest(format!(
+                            "server closed the socket: {frame:?}"
+                        )));
+                    }
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) => return Disconnect::Failed(e.into()),
+                    None => return Disconnect::Failed(Error::InvalidRequest("socket ended".to_owned())),
+                },
+                Some(frame) = self.outbound.recv() => {
+                    if let Err(e) = ws.send(Message::text(frame.clone())).await {
+                        *pending = Some(frame);
+                        return Disconnect::Failed(e.into());
+                    }
+                }
+                Some(ctl) = self.control.recv() => match ctl {
+                    Control::Inject(message, done) => self.inject(message, done),
+                },
+                _ = ping.tick() => {
+                    if let Err(e) = ws.send(Message::text(r#"{"action":"ping"}"#)).await {
+                        return Disconnect::Failed(e.into());
+                    }
+                }
+            }
+        }
+    }
+
+    async fn on_text(&mut self, text: &str) -> Flow {
+        let msg = match ServerMessage::parse(text) {
+            Ok(m) => m,
+            Err(e) => {
+                warn!(error = %e, frame = %truncate(text, 200), "skipping malformed frame");
+                return Flow::Continue;
+            }
+        };
+        match msg {
+            ServerMessage::RaceData(race) => {
+                let current = self.room.race();
+                if race.version < current.version {
+                    debug!(version = race.version, current = current.version, "stale race.data");
+                    return Flow::Continue;
+                }
+                let terminal = race.status.value.is_terminal();
+                let previous = self.room.set_race(*race);
+                if let Err(e) = self.handler.race_data(&self.room, &previous).await {
+                    warn!(error = %e, "race_data hook failed");
+                }
+                if terminal {
+                    if let Err(e) = self.handler.end(&self.room).await {
+                        warn!(error = %e, "end hook failed");
+                    }
+                    return Flow::Stop;
+                }
+            }
+            ServerMessage::ChatMessage(message) => {
+                if let Err(e) = self.handler.chat_message(&self.room, &message).await {
+                    warn!(error = %e, "chat_message hook failed");
+                }
+                if !message.is_bot && !message.is_system {
+                    self.dispatch(*message, None);
+                }
+            }
+            ServerMessage::Error(errors) => {
+                if errors.iter().any(|e| e.starts_with("Permission denied")) {
+                    // The socket's token is no longer valid: ask for a fresh one (the room then
+                    // reconnects with it).
+                    self.refresh.notify_one();
+                }
+                if let Err(e) = self.handler.error(&self.room, &errors).await {
+                    warn!(error = %e, "error hook failed");
+                }
+            }
+            ServerMessage::Other { kind } => debug!(%kind, "ignoring frame type"),
+            _ => {}
+        }
+        Flow::Continue
+    }
+
+    fn inject(&self, message: ChatMessage, done: oneshot::Sender<CommandOutcome>) {
+        self.dispatch(message, Some(done));
+    }
+
+    /// Runs a command in its own task (commands of one room run concurrently).
+    fn dispatch(&self, message: ChatMessage, done: Option<oneshot::Sender<CommandOutcome>>) {
+        let parsed = parse_command(&message.message, &self.config.command_prefix);
+        let Some((parsed, f)) =
+            parsed.and_then(|p| self.commands.get(&p.name).map(|f| (p, f)))
+        else {
+            if let Some(done) = done {
+                let _ = done.send(CommandOutcome::NotACommand);
+            }
+            return;
+        };
+        let room = self.room.clone();
+        let handler = self.handler.clone();
+        let span = tracing::info_span!("command", name = %parsed.name);
+        let inv = Invocation {
+            name: parsed.name,
+            args: parsed.args,
+            message: Arc::new(message),
+        };
+        tokio::spawn(
+            async move {
+                let outcome = match f(handler, room.clone(), inv).await {
+                    Ok(()) => CommandOutcome::Completed,
+                    Err(e) => {
+                        let text = e.to_string();
+                        warn!(error = %text, "command failed");
+                        let _ = room.send_message(format!("Command raised exception: {text}"));
+                        CommandOutcome::Failed(text)
+                    }
+                };
+                if let Some(done) = done {
+                    let _ = done.send(outcome);
+                }
+            }
+            .instrument(span),
+        );
+    }
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}

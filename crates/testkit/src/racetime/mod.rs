@@ -1,0 +1,440 @@
+//! A fake racetime.gg on 127.0.0.1 (random port) that speaks the real protocol, as recorded in
+//! `../shared/fixtures/racetime`: `POST /o/token` (401 `invalid_client` on a bad secret), the
+//! public and bot category feeds, race JSON, `startrace` / `edit` with the server's validation
+//! errors, team and user lookups, and the bot websocket `/ws/o/bot/{slug}` (bearer header or
+//! `?token=`; `race.data` + `race.renders` on connect and after every change; chat echo; every
+//! bot action of racetime.md §1.8 with its `error` frames).
+//!
+//! Test controls: [`FakeRacetime::open_race`], [`FakeRacetime::add_entrant`],
+//! [`FakeRacetime::send_chat`], [`FakeRacetime::set_status`],
+//! [`FakeRacetime::drop_bot_sockets`], [`FakeRacetime::expire_tokens`],
+//! [`FakeRacetime::fail_next_requests`], [`FakeRacetime::send_raw_frame`]; observations such as
+//! [`FakeRacetime::bot_messages`] and [`FakeRacetime::bot_connections`]; and
+//! [`FakeRacetime::wait_until`] to wait for a condition.
+
+mod data;
+mod server;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use data::{EntrantRec, Out, UserRec, World};
+use server::{Shared, lock};
+
+/// Options of [`FakeRacetime::start_with`].
+#[derive(Debug, Clone)]
+pub struct FakeConfig {
+    /// Category slug. Default `alttpr`.
+    pub category: String,
+    /// Category name. Default `ALTTPR`.
+    pub category_name: String,
+    /// Bot name used in chat. Default `TestBot`.
+    pub bot_name: String,
+    /// Accepted client id.
+    pub client_id: String,
+    /// Accepted client secret.
+    pub client_secret: String,
+    /// `expires_in` of issued tokens, seconds. Default 36000 (the real server's).
+    pub token_lifetime_secs: u64,
+    /// Active goal names.
+    pub goals: Vec<String>,
+}
+
+impl Default for FakeConfig {
+    fn default() -> Self {
+        Self {
+            category: "alttpr".to_owned(),
+            category_name: "ALTTPR".to_owned(),
+            bot_name: "TestBot".to_owned(),
+            client_id: "fake-client-id".to_owned(),
+            client_secret: "fake-client-secret".to_owned(),
+            token_lifetime_secs: 36000,
+            goals: vec!["Beat the game".to_owned(), "Beat the game - Casual".to_owned()],
+        }
+    }
+}
+
+/// Options of [`FakeRacetime::open_race`].
+#[derive(Debug, Clone, Default)]
+pub struct NewRace {
+    /// Goal name (defaults to the first goal).
+    pub goal: Option<String>,
+    /// Start invitational.
+    pub invitational: bool,
+    /// Unlisted (only in the bot feed).
+    pub unlisted: bool,
+    /// User info.
+    pub info_user: String,
+}
+
+/// The running fake. Dropping it stops the server and closes every socket.
+#[derive(Debug)]
+pub struct FakeRacetime {
+    world: Shared,
+    addr: SocketAddr,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeRacetime {
+    fn drop(&mut self) {
+        self.server.abort();
+        let w = lock(&self.world);
+        for c in w.sockets.values() {
+            let _ = c.tx.send(Out::Close);
+        }
+    }
+}
+
+impl FakeRacetime {
+    /// Starts with [`FakeConfig::default`].
+    pub async fn start() -> std::io::Result<Self> {
+        Self::start_with(FakeConfig::default()).await
+    }
+
+    /// Starts on a random loopback port.
+    pub async fn start_with(config: FakeConfig) -> std::io::Result<Self> {
+        let world = World {
+            category: config.category,
+            category_name: config.category_name,
+            bot_name: config.bot_name,
+            client_id: config.client_id,
+            client_secret: config.client_secret,
+            goals: config.goals,
+            token_lifetime: config.token_lifetime_secs,
+            fail_status: 500,
+            ..World::default()
+        };
+        let world: Shared = Arc::new(Mutex::new(world));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let acceptor = poem::listener::TcpAcceptor::from_tokio(listener)?;
+        let ep_world = world.clone();
+        let endpoint = poem::endpoint::make(move |req| {
+            let world = ep_world.clone();
+            async move { server::route(world, req).await }
+        });
+        let server = tokio::spawn(async move {
+            let _ = poem::Server::new_with_acceptor(acceptor).run(endpoint).await;
+        });
+        Ok(Self {
+            world,
+            addr,
+            server,
+        })
+    }
+
+    /// `127.0.0.1`.
+    pub fn host(&self) -> String {
+        self.addr.ip().to_string()
+    }
+
+    /// The port.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// `http://127.0.0.1:{port}`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The accepted client id.
+    pub fn client_id(&self) -> String {
+        lock(&self.world).client_id.clone()
+    }
+
+    /// The accepted client secret.
+    pub fn client_secret(&self) -> String {
+        lock(&self.world).client_secret.clone()
+    }
+
+    /// The category slug.
+    pub fn category(&self) -> String {
+        lock(&self.world).category.clone()
+    }
+
+    // ---- controls -------------------------------------------------------------------------
+
+    /// Opens a race as a user would; returns its name `category/slug`.
+    pub fn open_race(&self, opts: NewRace) -> String {
+        let mut w = lock(&self.world);
+        let slug = w.new_slug();
+        let mut race = server::new_race(&mut w, &slug);
+        if let Some(goal) = opts.goal {
+            race.goal_custom = !w.goals.contains(&goal);
+            race.goal = goal;
+        }
+        if opts.invitational {
+            race.status = "invitational".to_owned();
+        }
+        race.settings.insert("unlisted".to_owned(), json!(opts.unlisted));
+        race.info_user = opts.info_user;
+        let name = format!("{}/{slug}", race.category);
+        w.races.insert(slug, race);
+        name
+    }
+
+    /// Creates a user (not in any race); returns its id.
+    pub fn add_user(&self, name: &str, can_moderate: bool) -> String {
+        let mut w = lock(&self.world);
+        let id = w.hashid('U');
+        let discriminator = format!("{:04}", w.next_id() % 10000);
+        w.users.insert(
+            id.clone(),
+            UserRec {
+                id: id.clone(),
+                name: name.to_owned(),
+                discriminator,
+                can_moderate,
+            },
+        );
+        id
+    }
+
+    /// Adds a user as a `not_ready` entrant (broadcasts the change); returns the user id.
+    pub fn add_entrant(&self, room: &str, name: &str) -> String {
+        let id = self.add_user(name, false);
+        self.add_existing_entrant(room, &id, "not_ready");
+        id
+    }
+
+    /// Puts an existing user into a race with an entrant status (`requested`, `ready`, …).
+    pub fn add_existing_entrant(&self, room: &str, user_id: &str, status: &str) {
+        let mut w = lock(&self.world);
+        let slug = slug_of(room);
+        if let Some(r) = w.races.get_mut(slug) {
+            r.entrants.push(EntrantRec {
+                user: user_id.to_owned(),
+                status: status.to_owned(),
+                place: None,
+                stream_override: false,
+            });
+        }
+        w.race_changed(slug);
+    }
+
+    /// Sets an entrant's status (e.g. `ready`, `done`) and broadcasts.
+    pub fn set_entrant_status(&self, room: &str, user_id: &str, status: &str) {
+        let mut w = lock(&self.world);
+        let slug = slug_of(room);
+        if let Some(r) = w.races.get_mut(slug) {
+            let place = r.entrants.iter().filter(|e| e.status == "done").count() as i64 + 1;
+            if let Some(e) = r.entrants.iter_mut().find(|e| e.user == user_id) {
+                e.status = status.to_owned();
+                if status == "done" {
+                    e.place = Some(place);
+                }
+            }
+        }
+        w.race_changed(slug);
+    }
+
+    /// Makes a user a race monitor and broadcasts.
+    pub fn add_monitor(&self, room: &str, user_id: &str) {
+        let mut w = lock(&self.world);
+        let slug = slug_of(room);
+        if let Some(r) = w.races.get_mut(slug) {
+            r.monitors.push(user_id.to_owned());
+        }
+        w.race_changed(slug);
+    }
+
+    /// A user posts chat (broadcast as `chat.message`); returns the message id.
+    pub fn send_chat(&self, room: &str, user_id: &str, text: &str) -> String {
+        let mut w = lock(&self.world);
+        w.post_chat(slug_of(room), Some(user_id), None, text, false, false, Value::Null)
+    }
+
+    /// The system posts chat (`is_system: true`).
+    pub fn send_system_message(&self, room: &str, text: &str) -> String {
+        let mut w = lock(&self.world);
+        w.post_chat(slug_of(room), None, None, text, true, false, Value::Null)
+    }
+
+    /// Another bot posts chat (`is_bot: true`).
+    pub fn send_bot_chat(&self, room: &str, bot: &str, text: &str) -> String {
+        let mut w = lock(&self.world);
+        w.post_chat(slug_of(room), None, Some(bot), text, false, false, Value::Null)
+    }
+
+    /// Changes the race status (`pending`, `in_progress`, `finished`, `cancelled`, …) and
+    /// broadcasts.
+    pub fn set_status(&self, room: &str, status: &str) {
+        let mut w = lock(&self.world);
+        let slug = slug_of(room);
+        server::set_status(&mut w, slug, status);
+        w.race_changed(slug);
+    }
+
+    /// Broadcasts the race again without changing its version.
+    pub fn rebroadcast(&self, room: &str) {
+        let w = lock(&self.world);
+        if let Some((d, r)) = w.race_frames(slug_of(room)) {
+            w.broadcast_raw(slug_of(room), &d);
+            w.broadcast_raw(slug_of(room), &r);
+        }
+    }
+
+    /// Sends a raw text frame (anything, even invalid JSON) to the room's bot sockets.
+    pub fn send_raw_frame(&self, room: &str, text: &str) {
+        lock(&self.world).broadcast_raw(slug_of(room), text);
+    }
+
+    /// Closes every bot socket of the room; returns how many.
+    pub fn drop_bot_sockets(&self, room: &str) -> usize {
+        let mut w = lock(&self.world);
+        let slug = slug_of(room);
+        let ids: Vec<u64> = w
+            .sockets
+            .iter()
+            .filter(|(_, c)| c.slug == slug)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in &ids {
+            if let Some(c) = w.sockets.remove(id) {
+                let _ = c.tx.send(Out::Close);
+            }
+        }
+        ids.len()
+    }
+
+    /// Invalidates every token issued so far (sockets stay open; actions then get
+    /// "Permission denied", and `/o/` endpoints 403).
+    pub fn expire_tokens(&self) {
+        let mut w = lock(&self.world);
+        for v in w.tokens.values_mut() {
+            *v = false;
+        }
+    }
+
+    /// The next `n` HTTP requests (not websocket handshakes) answer 500.
+    pub fn fail_next_requests(&self, n: u32) {
+        self.fail_next_requests_with(n, 500);
+    }
+
+    /// The next `n` HTTP requests answer `status`.
+    pub fn fail_next_requests_with(&self, n: u32, status: u16) {
+        let mut w = lock(&self.world);
+        w.fail_next = n;
+        w.fail_status = status;
+    }
+
+    /// Adds a formal team for `GET /team/{slug}/data`.
+    pub fn add_team(&self, slug: &str, name: &str, member_ids: &[&str]) {
+        let mut w = lock(&self.world);
+        let members: Vec<Value> = member_ids
+            .iter()
+            .map(|id| {
+                let mut u = w.user_json(id);
+                u["owner"] = json!(false);
+                u
+            })
+            .collect();
+        let team = json!({
+            "name": name,
+            "slug": slug,
+            "formal": true,
+            "url": format!("/team/{slug}"),
+            "data_url": format!("/team/{slug}/data"),
+            "avatar": null,
+            "profile": null,
+            "categories": [],
+            "members": members,
+        });
+        w.teams.insert(slug.to_owned(), team);
+    }
+
+    // ---- observations ---------------------------------------------------------------------
+
+    /// The race JSON as `GET /{room}/data` would return it (`Null` if unknown).
+    pub fn race(&self, room: &str) -> Value {
+        let w = lock(&self.world);
+        w.races.get(slug_of(room)).map_or(Value::Null, |r| w.race_json(r))
+    }
+
+    /// Names of all races.
+    pub fn race_names(&self) -> Vec<String> {
+        let w = lock(&self.world);
+        w.races.values().map(|r| format!("{}/{}", r.category, r.slug)).collect()
+    }
+
+    /// The room's chat log (message objects).
+    pub fn chat_log(&self, room: &str) -> Vec<Value> {
+        let w = lock(&self.world);
+        w.races.get(slug_of(room)).map(|r| r.chat.clone()).unwrap_or_default()
+    }
+
+    /// Texts the bot posted in the room (non-DM chat messages).
+    pub fn bot_messages(&self, room: &str) -> Vec<String> {
+        self.chat_log(room)
+            .into_iter()
+            .filter(|m| m["is_bot"] == json!(true))
+            .filter_map(|m| m["message"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    /// Every frame bot sockets of the room sent, parsed (invalid JSON as a string value).
+    pub fn bot_actions(&self, room: &str) -> Vec<Value> {
+        let w = lock(&self.world);
+        let slug = slug_of(room);
+        w.received
+            .iter()
+            .filter(|(s, _)| s == slug)
+            .map(|(_, t)| serde_json::from_str(t).unwrap_or_else(|_| json!(t)))
+            .collect()
+    }
+
+    /// The tokens of every bot websocket connection made to the room, in order.
+    pub fn bot_connections(&self, room: &str) -> Vec<String> {
+        let w = lock(&self.world);
+        let slug = slug_of(room);
+        w.connections
+            .iter()
+            .filter(|(s, _)| s == slug)
+            .map(|(_, t)| t.clone())
+            .collect()
+    }
+
+    /// Currently open bot sockets of the room.
+    pub fn open_bot_sockets(&self, room: &str) -> usize {
+        let w = lock(&self.world);
+        let slug = slug_of(room);
+        w.sockets.values().filter(|c| c.slug == slug).count()
+    }
+
+    /// Currently open bot sockets of all rooms.
+    pub fn open_bot_sockets_total(&self) -> usize {
+        lock(&self.world).sockets.len()
+    }
+
+    /// Tokens issued so far, in order.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        lock(&self.world).issued.clone()
+    }
+
+    /// `METHOD /path` of every HTTP request so far.
+    pub fn http_requests(&self) -> Vec<String> {
+        lock(&self.world).http_log.clone()
+    }
+
+    /// Polls `cond` every 5 ms until it holds (true) or `timeout` passes (false).
+    pub async fn wait_until(&self, timeout: Duration, mut cond: impl FnMut(&Self) -> bool) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if cond(self) {
+                return true;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+}
+
+fn slug_of(room: &str) -> &str {
+    room.rsplit_once('/').map_or(room, |(_, s)| s)
+}
