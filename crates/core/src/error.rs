@@ -9,6 +9,9 @@ pub enum Error {
     /// A database operation failed.
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),
+    /// A preset could not be loaded, built or rolled.
+    #[error(transparent)]
+    Preset(#[from] crate::presets::PresetError),
 }
 
 /// Result with this crate's [`Error`].

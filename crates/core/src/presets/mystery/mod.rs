@@ -1,0 +1,153 @@
+//! The mystery roller (core.md §1.6): a weightset plus randomness → rolled settings.
+//!
+//! Randomness comes through [`Rng`]; [`PyRandom`] reproduces CPython's `random` so rolls
+//! match the original bit for bit for the same seed.
+
+mod doors;
+mod equipment;
+mod options;
+mod pyz3r;
+pub mod rng;
+pub mod weights;
+
+pub use equipment::starting_equipment;
+pub use rng::{PyRandom, Rng};
+
+use super::value::{Map, Value};
+use super::{Game, Preset, PresetError, PresetStore, ProviderRequest};
+
+/// The outcome of one roll (`AlttprMystery` of the original, without the seed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MysteryRoll {
+    /// The weights after subweight resolution.
+    pub weights: Map,
+    /// The rolled settings: an alttpr.com body or door randomizer settings.
+    pub settings: Map,
+    /// Whether the alttpr.com customizer endpoint is needed.
+    pub customizer: bool,
+    /// Whether the door randomizer is needed.
+    pub doors: bool,
+    /// Text shown to racers, when the weightset rolled one.
+    pub custom_instructions: Option<String>,
+    /// Door randomizer branch (`None`: alttpr.com, or a rolled door preset's default).
+    pub branch: Option<String>,
+}
+
+impl MysteryRoll {
+    /// The provider request the original makes for this roll: the door randomizer (public
+    /// spoiler unless `spoilers` is `mystery`), or alttpr.com at the configured base URL
+    /// with `tournament` and `allow_quickswap` forced.
+    pub fn request(
+        &self,
+        spoilers: &str,
+        tournament: bool,
+        allow_quickswap: bool,
+    ) -> ProviderRequest {
+        if self.doors {
+            return ProviderRequest::Doors {
+                spoilers: spoilers != "mystery",
+                branch: self.branch.clone(),
+                settings: Value::Map(self.settings.clone()).to_json(),
+            };
+        }
+        let mut body = self.settings.clone();
+        body.insert("tournament", tournament);
+        body.insert("allow_quickswap", allow_quickswap);
+        ProviderRequest::Alttpr {
+            baseurl: None,
+            endpoint: if self.customizer {
+                "/api/customizer"
+            } else {
+                "/api/randomizer"
+            }
+            .to_owned(),
+            body: Value::Map(body).to_json(),
+        }
+    }
+}
+
+/// Something that can load the alttpr presets a weightset's `preset` key names.
+pub trait PresetSource {
+    /// Loads an alttpr preset by reference (`name` or `namespace/name`).
+    fn alttpr_preset(&self, reference: &str) -> Result<Preset, PresetError>;
+}
+
+impl PresetSource for PresetStore {
+    fn alttpr_preset(&self, reference: &str) -> Result<Preset, PresetError> {
+        self.fetch(Game::Alttpr, reference)
+    }
+}
+
+/// `mystery_generate`: rolls `weights` with `spoilers` (normally `mystery`).
+///
+/// A `preset` key first draws a preset name (`none` means roll normally); a rolled preset
+/// that does not exist is [`PresetError::RolledPresetMissing`].
+pub fn roll(
+    weights: &Map,
+    spoilers: &str,
+    presets: &dyn PresetSource,
+    rng: &mut dyn Rng,
+) -> Result<MysteryRoll, PresetError> {
+    if let Some(spec) = weights.get("preset") {
+        let rolled = weights::get_random_option(Some(spec), rng)?;
+        if rolled.as_str() != Some("none") {
+            let reference = rolled.key_string();
+            let preset = presets.alttpr_preset(&reference).map_err(|e| {
+                PresetError::RolledPresetMissing {
+                    preset: reference.clone(),
+                    source: Box::new(e),
+                }
+            })?;
+            let mut settings = preset.settings()?.clone();
+            settings.remove("name");
+            settings.remove("notes");
+            settings.insert("spoilers", spoilers);
+            let custom_instructions =
+                weights::get_random_option(weights.get("custom_instructions"), rng)?;
+            return Ok(MysteryRoll {
+                weights: weights.clone(),
+                settings,
+                customizer: preset.flag("customizer"),
+                doors: preset.flag("doors"),
+                custom_instructions: instructions(custom_instructions),
+                branch: None,
+            });
+        }
+    }
+    roll_doors_or_alttpr(weights, spoilers, rng)
+}
+
+/// §1.6.3: subweights, the deciding draws, then the door or the alttpr.com path.
+fn roll_doors_or_alttpr(
+    weights: &Map,
+    spoilers: &str,
+    rng: &mut dyn Rng,
+) -> Result<MysteryRoll, PresetError> {
+    let weights = weights::resolve_subweights(weights, rng)?;
+    let (options, door_mode) = doors::decide(&weights, rng)?;
+    let custom_instructions = weights::get_random_option(weights.get("custom_instructions"), rng)?;
+    let (settings, customizer, branch) = if door_mode {
+        let settings = doors::generate_doors_settings(&weights, options, rng)?;
+        (settings, false, Some(doors::branch(&weights)))
+    } else {
+        let (settings, customizer) =
+            pyz3r::generate_random_settings(&weights, true, spoilers, rng)?;
+        (settings, customizer, None)
+    };
+    Ok(MysteryRoll {
+        weights,
+        settings,
+        customizer,
+        doors: door_mode,
+        custom_instructions: instructions(custom_instructions),
+        branch,
+    })
+}
+
+fn instructions(v: Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::Str(s) => Some(s),
+        other => Some(other.to_string()),
+    }
+}
