@@ -153,7 +153,7 @@ impl RaceSettings {
         }
     }
 
-    fn check_goal(&self) -> Result<()> {
+    pub(crate) fn check_goal(&self) -> Result<()> {
         match (&self.goal, &self.custom_goal) {
             (Some(_), Some(_)) => Err(Error::InvalidRequest(
                 "set either goal or custom_goal, not both".to_owned(),

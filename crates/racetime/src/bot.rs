@@ -209,11 +209,14 @@ impl<F: HandlerFactory> Bot<F> {
         }
         debug!(count = new.len(), "joining new races");
         futures_util::stream::iter(new)
-            .for_each_concurrent(self.inner.config.join_concurrency.max(1), |name| async move {
-                if let Err(e) = self.join_room(&name, false).await {
-                    warn!(room = %name, error = %e, "could not join room");
-                }
-            })
+            .for_each_concurrent(
+                self.inner.config.join_concurrency.max(1),
+                |name| async move {
+                    if let Err(e) = self.join_room(&name, false).await {
+                        warn!(room = %name, error = %e, "could not join room");
+                    }
+                },
+            )
             .await;
         Ok(())
     }
@@ -290,6 +293,7 @@ impl<F: HandlerFactory> Bot<F> {
     /// header. A `goal` that is not one of the category's goals is sent as `custom_goal`.
     /// Not retried: a retry after a server-side success would open a second room.
     pub async fn start_race(&self, settings: &RaceSettings) -> Result<String> {
+        settings.check_goal()?;
         let mut settings = settings.clone();
         if let Some(goal) = settings.goal.clone() {
             let feed = self.category_data().await?;

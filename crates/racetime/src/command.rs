@@ -162,7 +162,8 @@ mod tests {
     #[test]
     fn keyword_table() {
         use ArgValue::*;
-        let cases: &[(&str, &[&str], &[(&str, ArgValue)])] = &[
+        type Case<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, ArgValue)]);
+        let cases: &[Case<'_>] = &[
             (
                 "!newrace standard tournament",
                 &["!newrace", "standard", "tournament"],
@@ -191,7 +192,11 @@ mod tests {
                 &["!newrace", "open"],
                 &[("spoiler_race", Bool(true)), ("countdown", Int(600))],
             ),
-            ("!x --countdown=", &["!x"], &[("countdown", Str(String::new()))]),
+            (
+                "!x --countdown=",
+                &["!x"],
+                &[("countdown", Str(String::new()))],
+            ),
             ("!x --a=b=c", &["!x"], &[("a=b=c", Bool(true))]),
             ("!x --no-a=b=c", &["!x"], &[("a=b=c", Bool(false))]),
             ("!x -5", &["!x"], &[("5", Bool(true))]),
@@ -204,8 +209,10 @@ mod tests {
         for (text, pos, kw) in cases {
             let got = parse_keyword_args(text);
             assert_eq!(got.positional, *pos, "{text:?}");
-            let want: BTreeMap<String, ArgValue> =
-                kw.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
+            let want: BTreeMap<String, ArgValue> = kw
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect();
             assert_eq!(got.keywords, want, "{text:?}");
         }
     }

@@ -80,7 +80,8 @@ impl Backoff {
             return full;
         }
         let half = full / 2;
-        let jitter = rand::thread_rng().gen_range(0..=half.as_micros().min(u64::MAX as u128) as u64);
+        let jitter =
+            rand::thread_rng().gen_range(0..=half.as_micros().min(u64::MAX as u128) as u64);
         half + Duration::from_micros(jitter)
     }
 }

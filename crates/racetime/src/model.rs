@@ -560,8 +560,14 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(parse_duration("P0DT00H00M15S"), Some(Duration::from_secs(15)));
-        assert_eq!(parse_duration("P1DT00H00M00S"), Some(Duration::from_secs(86400)));
+        assert_eq!(
+            parse_duration("P0DT00H00M15S"),
+            Some(Duration::from_secs(15))
+        );
+        assert_eq!(
+            parse_duration("P1DT00H00M00S"),
+            Some(Duration::from_secs(86400))
+        );
         assert_eq!(
             parse_duration("P0DT01H02M03.5S"),
             Some(Duration::from_secs_f64(3723.5))
@@ -575,7 +581,9 @@ mod tests {
             r#"{"type":"race.data","race":{"name":"a/b","status":{"value":"weird_new"},"extra":1,"version":3}}"#,
         )
         .unwrap();
-        let ServerMessage::RaceData(r) = m else { panic!() };
+        let ServerMessage::RaceData(r) = m else {
+            panic!()
+        };
         assert_eq!(r.status.value, RaceStatusValue::Unknown("weird_new".into()));
         assert_eq!(r.version, 3);
         assert!(matches!(

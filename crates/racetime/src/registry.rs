@@ -111,12 +111,15 @@ impl HandlerRegistry {
     }
 
     /// Inserts unless a room of that name is already live; returns the live one.
-    pub(crate) fn insert_if_absent(&self, handle: RoomHandle) -> std::result::Result<(), RoomHandle> {
+    pub(crate) fn insert_if_absent(
+        &self,
+        handle: RoomHandle,
+    ) -> std::result::Result<(), RoomHandle> {
         let mut map = self.write();
-        if let Some(existing) = map.get(handle.name()) {
-            if existing.is_live() {
-                return Err(existing.clone());
-            }
+        if let Some(existing) = map.get(handle.name())
+            && existing.is_live()
+        {
+            return Err(existing.clone());
         }
         map.insert(handle.name().to_owned(), handle);
         Ok(())

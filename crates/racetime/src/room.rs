@@ -10,10 +10,10 @@ use rand::Rng;
 use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::sync::{mpsc, oneshot, watch};
+use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
-use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, debug, info, warn};
 
@@ -77,7 +77,9 @@ pub struct Room {
 
 impl std::fmt::Debug for Room {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Room").field("name", &self.inner.name).finish()
+        f.debug_struct("Room")
+            .field("name", &self.inner.name)
+            .finish()
     }
 }
 
@@ -147,7 +149,11 @@ impl Room {
     }
 
     /// Posts a chat message with buttons, pinned, or as a DM.
-    pub fn send_message_with(&self, message: impl Into<String>, opts: MessageOptions) -> Result<()> {
+    pub fn send_message_with(
+        &self,
+        message: impl Into<String>,
+        opts: MessageOptions,
+    ) -> Result<()> {
         if opts.direct_to.is_some() && (opts.actions.is_some() || opts.pinned) {
             return Err(Error::InvalidRequest(
                 "a direct message cannot have actions or be pinned".to_owned(),
@@ -377,7 +383,8 @@ enum Disconnect {
 
 impl<H: RaceHandler> RoomTask<H> {
     pub(crate) async fn run(mut self) {
-        let span = tracing::info_span!("room", room = %self.room.name(), category = %self.room.category());
+        let span =
+            tracing::info_span!("room", room = %self.room.name(), category = %self.room.category());
         async move {
             self.run_inner().await;
             self.registry.remove(self.room.name(), self.room.inner.id);
@@ -415,7 +422,9 @@ impl<H: RaceHandler> RoomTask<H> {
         match tokio::time::timeout(Duration::from_secs(30), connecting).await {
             Ok(Ok((ws, _))) => Ok(ws),
             Ok(Err(e)) => Err(e.into()),
-            Err(_) => Err(Error::InvalidRequest("websocket connect timed out".to_owned())),
+            Err(_) => Err(Error::InvalidRequest(
+                "websocket connect timed out".to_owned(),
+            )),
         }
     }
 
@@ -480,11 +489,11 @@ impl<H: RaceHandler> RoomTask<H> {
         failures: &mut u32,
         pending: &mut Option<String>,
     ) -> Disconnect {
-        if let Some(frame) = pending.take() {
-            if let Err(e) = ws.send(Message::text(frame.clone())).await {
-                *pending = Some(frame);
-                return Disconnect::Failed(e.into());
-            }
+        if let Some(frame) = pending.take()
+            && let Err(e) = ws.send(Message::text(frame.clone())).await
+        {
+            *pending = Some(frame);
+            return Disconnect::Failed(e.into());
         }
         let mut ping = tokio::time::interval(self.config.ping_interval);
         ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -545,7 +554,11 @@ impl<H: RaceHandler> RoomTask<H> {
             ServerMessage::RaceData(race) => {
                 let current = self.room.race();
                 if race.version < current.version {
-                    debug!(version = race.version, current = current.version, "stale race.data");
+                    debug!(
+                        version = race.version,
+                        current = current.version,
+                        "stale race.data"
+                    );
                     return Flow::Continue;
                 }
                 let terminal = race.status.value.is_terminal();
@@ -591,8 +604,7 @@ impl<H: RaceHandler> RoomTask<H> {
     /// Runs a command in its own task (commands of one room run concurrently).
     fn dispatch(&self, message: ChatMessage, done: Option<oneshot::Sender<CommandOutcome>>) {
         let parsed = parse_command(&message.message, &self.config.command_prefix);
-        let Some((parsed, f)) =
-            parsed.and_then(|p| self.commands.get(&p.name).map(|f| (p, f)))
+        let Some((parsed, f)) = parsed.and_then(|p| self.commands.get(&p.name).map(|f| (p, f)))
         else {
             if let Some(done) = done {
                 let _ = done.send(CommandOutcome::NotACommand);

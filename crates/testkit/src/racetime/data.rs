@@ -188,7 +188,10 @@ impl World {
     /// A 16-character hashid-like id.
     pub(crate) fn hashid(&mut self, prefix: char) -> String {
         let n = self.next_id();
-        format!("{prefix}{:015X}", n.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 4)
+        format!(
+            "{prefix}{:015X}",
+            n.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 4
+        )
     }
 
     pub(crate) fn new_slug(&mut self) -> String {
@@ -203,7 +206,11 @@ impl World {
 
     pub(crate) fn now(&self) -> String {
         // A fixed clock keeps the fake deterministic; only ordering matters to clients.
-        format!("2026-11-21T23:{:02}:{:02}.000Z", (self.counter / 60) % 60, self.counter % 60)
+        format!(
+            "2026-11-21T23:{:02}:{:02}.000Z",
+            (self.counter / 60) % 60,
+            self.counter % 60
+        )
     }
 
     pub(crate) fn token_valid(&self, token: Option<&str>) -> bool {
@@ -348,7 +355,11 @@ impl World {
             .filter(|r| !is_done(&r.status) && r.status != "partitioned")
             .filter(|r| {
                 include_unlisted
-                    || !r.settings.get("unlisted").and_then(Value::as_bool).unwrap_or(false)
+                    || !r
+                        .settings
+                        .get("unlisted")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false)
             })
             .map(|r| self.race_summary(r))
             .collect();
@@ -404,7 +415,10 @@ impl World {
             json!({"entrants": "", "intro": "", "status": "", "streams": ""}),
         );
         renders.insert("version".to_owned(), json!(race.version));
-        Some((self.frame("race.data", data), self.frame("race.renders", renders)))
+        Some((
+            self.frame("race.data", data),
+            self.frame("race.renders", renders),
+        ))
     }
 
     /// Bumps the version and broadcasts the race.

@@ -52,7 +52,10 @@ impl Default for FakeConfig {
             client_id: "fake-client-id".to_owned(),
             client_secret: "fake-client-secret".to_owned(),
             token_lifetime_secs: 36000,
-            goals: vec!["Beat the game".to_owned(), "Beat the game - Casual".to_owned()],
+            goals: vec![
+                "Beat the game".to_owned(),
+                "Beat the game - Casual".to_owned(),
+            ],
         }
     }
 }
@@ -117,7 +120,9 @@ impl FakeRacetime {
             async move { server::route(world, req).await }
         });
         let server = tokio::spawn(async move {
-            let _ = poem::Server::new_with_acceptor(acceptor).run(endpoint).await;
+            let _ = poem::Server::new_with_acceptor(acceptor)
+                .run(endpoint)
+                .await;
         });
         Ok(Self {
             world,
@@ -170,7 +175,8 @@ impl FakeRacetime {
         if opts.invitational {
             race.status = "invitational".to_owned();
         }
-        race.settings.insert("unlisted".to_owned(), json!(opts.unlisted));
+        race.settings
+            .insert("unlisted".to_owned(), json!(opts.unlisted));
         race.info_user = opts.info_user;
         let name = format!("{}/{slug}", race.category);
         w.races.insert(slug, race);
@@ -245,7 +251,15 @@ impl FakeRacetime {
     /// A user posts chat (broadcast as `chat.message`); returns the message id.
     pub fn send_chat(&self, room: &str, user_id: &str, text: &str) -> String {
         let mut w = lock(&self.world);
-        w.post_chat(slug_of(room), Some(user_id), None, text, false, false, Value::Null)
+        w.post_chat(
+            slug_of(room),
+            Some(user_id),
+            None,
+            text,
+            false,
+            false,
+            Value::Null,
+        )
     }
 
     /// The system posts chat (`is_system: true`).
@@ -257,7 +271,15 @@ impl FakeRacetime {
     /// Another bot posts chat (`is_bot: true`).
     pub fn send_bot_chat(&self, room: &str, bot: &str, text: &str) -> String {
         let mut w = lock(&self.world);
-        w.post_chat(slug_of(room), None, Some(bot), text, false, false, Value::Null)
+        w.post_chat(
+            slug_of(room),
+            None,
+            Some(bot),
+            text,
+            false,
+            false,
+            Value::Null,
+        )
     }
 
     /// Changes the race status (`pending`, `in_progress`, `finished`, `cancelled`, …) and
@@ -352,26 +374,35 @@ impl FakeRacetime {
     /// The race JSON as `GET /{room}/data` would return it (`Null` if unknown).
     pub fn race(&self, room: &str) -> Value {
         let w = lock(&self.world);
-        w.races.get(slug_of(room)).map_or(Value::Null, |r| w.race_json(r))
+        w.races
+            .get(slug_of(room))
+            .map_or(Value::Null, |r| w.race_json(r))
     }
 
     /// Names of all races.
     pub fn race_names(&self) -> Vec<String> {
         let w = lock(&self.world);
-        w.races.values().map(|r| format!("{}/{}", r.category, r.slug)).collect()
+        w.races
+            .values()
+            .map(|r| format!("{}/{}", r.category, r.slug))
+            .collect()
     }
 
     /// The room's chat log (message objects).
     pub fn chat_log(&self, room: &str) -> Vec<Value> {
         let w = lock(&self.world);
-        w.races.get(slug_of(room)).map(|r| r.chat.clone()).unwrap_or_default()
+        w.races
+            .get(slug_of(room))
+            .map(|r| r.chat.clone())
+            .unwrap_or_default()
     }
 
-    /// Texts the bot posted in the room (non-DM chat messages).
+    /// Texts the category bot posted in the room (non-DM chat messages).
     pub fn bot_messages(&self, room: &str) -> Vec<String> {
+        let bot = lock(&self.world).bot_name.clone();
         self.chat_log(room)
             .into_iter()
-            .filter(|m| m["is_bot"] == json!(true))
+            .filter(|m| m["bot"] == json!(bot))
             .filter_map(|m| m["message"].as_str().map(str::to_owned))
             .collect()
     }

@@ -68,7 +68,8 @@ pub(crate) async fn route(world: Shared, mut req: Request) -> Response {
         w.http_log.push(format!("{method} {path}"));
         if w.fail_next > 0 {
             w.fail_next -= 1;
-            let status = StatusCode::from_u16(w.fail_status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let status =
+                StatusCode::from_u16(w.fail_status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             return empty(status);
         }
     }
@@ -111,7 +112,8 @@ pub(crate) async fn route(world: Shared, mut req: Request) -> Response {
         (Method::GET, ["user", id, "data"]) => match w.users.get(*id) {
             Some(u) => {
                 let mut v = u.json();
-                v["stats"] = json!({"joined": 0, "first": 0, "second": 0, "third": 0, "forfeits": 0});
+                v["stats"] =
+                    json!({"joined": 0, "first": 0, "second": 0, "third": 0, "forfeits": 0});
                 json_response(StatusCode::OK, &v)
             }
             None => empty(StatusCode::NOT_FOUND),
@@ -131,7 +133,9 @@ fn token_endpoint(w: &mut World, form: &HashMap<String, String>) -> Response {
             &json!({"error": "unsupported_grant_type"}),
         );
     }
-    if form.get("client_id") != Some(&w.client_id) || form.get("client_secret") != Some(&w.client_secret) {
+    if form.get("client_id") != Some(&w.client_id)
+        || form.get("client_secret") != Some(&w.client_secret)
+    {
         return Response::builder()
             .status(StatusCode::UNAUTHORIZED)
             .content_type("application/json")
@@ -244,16 +248,28 @@ fn apply_form(
             },
         };
         if value < min {
-            add_error(&mut errors, key, &format!("Ensure this value is greater than or equal to {min}."));
+            add_error(
+                &mut errors,
+                key,
+                &format!("Ensure this value is greater than or equal to {min}."),
+            );
         } else if value > max {
-            add_error(&mut errors, key, &format!("Ensure this value is less than or equal to {max}."));
+            add_error(
+                &mut errors,
+                key,
+                &format!("Ensure this value is less than or equal to {max}."),
+            );
         } else {
             settings.insert(key.to_owned(), json!(value));
         }
     }
     for key in ["info_user", "info_bot"] {
         if form.get(key).is_some_and(|v| v.chars().count() > 1000) {
-            add_error(&mut errors, key, "Ensure this value has at most 1000 characters.");
+            add_error(
+                &mut errors,
+                key,
+                "Ensure this value has at most 1000 characters.",
+            );
         }
     }
     if preparing {
@@ -278,7 +294,11 @@ fn apply_form(
                 race.goal = c.clone();
                 race.goal_custom = true;
             }
-            (None, None) => add_error(&mut errors, "__all__", "You need to set a goal for this race."),
+            (None, None) => add_error(
+                &mut errors,
+                "__all__",
+                "You need to set a goal for this race.",
+            ),
         }
     }
     if !errors.is_empty() {
@@ -354,10 +374,26 @@ fn edit_race(w: &mut World, slug: &str, form: &HashMap<String, String>) -> Respo
     w.races.insert(slug.to_owned(), race);
     let bot = w.bot_name.clone();
     if goal_changed {
-        w.post_chat(slug, None, None, &format!("##bot##{bot}## set a new goal."), true, false, Value::Null);
+        w.post_chat(
+            slug,
+            None,
+            None,
+            &format!("##bot##{bot}## set a new goal."),
+            true,
+            false,
+            Value::Null,
+        );
     }
     if info_changed {
-        w.post_chat(slug, None, None, &format!("##bot##{bot}## updated the race information."), true, false, Value::Null);
+        w.post_chat(
+            slug,
+            None,
+            None,
+            &format!("##bot##{bot}## updated the race information."),
+            true,
+            false,
+            Value::Null,
+        );
     }
     w.race_changed(slug);
     empty(StatusCode::OK)
@@ -374,8 +410,15 @@ async fn bot_socket(
     let conn = {
         let mut w = lock(&world);
         let id = w.next_id();
-        w.sockets.insert(id, Conn { slug: slug.clone(), tx });
-        w.connections.push((slug.clone(), token.clone().unwrap_or_default()));
+        w.sockets.insert(
+            id,
+            Conn {
+                slug: slug.clone(),
+                tx,
+            },
+        );
+        w.connections
+            .push((slug.clone(), token.clone().unwrap_or_default()));
         if let Some((data, renders)) = w.race_frames(&slug) {
             w.send_to(id, data);
             w.send_to(id, renders);
@@ -426,10 +469,20 @@ const NO_USER: &str = "No user found matching the given ID.";
 
 fn on_action(w: &mut World, conn: u64, slug: &str, token: Option<&str>, text: &str) {
     let Ok(frame) = serde_json::from_str::<Value>(text) else {
-        error_frame(w, conn, &["Unable to process that message (encountered invalid or corrupted data). Sorry about that."]);
+        error_frame(
+            w,
+            conn,
+            &[
+                "Unable to process that message (encountered invalid or corrupted data). Sorry about that.",
+            ],
+        );
         return;
     };
-    let action = frame.get("action").and_then(Value::as_str).unwrap_or("").to_owned();
+    let action = frame
+        .get("action")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
     let data = frame.get("data").cloned().unwrap_or(Value::Null);
     match action.as_str() {
         "ping" => {
@@ -445,24 +498,50 @@ fn on_action(w: &mut World, conn: u64, slug: &str, token: Option<&str>, text: &s
             return;
         }
         "gethistory" => {
-            let messages = w.races.get(slug).map(|r| r.chat.clone()).unwrap_or_default();
-            let f = json!({"type": "chat.history", "date": w.now(), "messages": messages}).to_string();
+            let messages = w
+                .races
+                .get(slug)
+                .map(|r| r.chat.clone())
+                .unwrap_or_default();
+            let f =
+                json!({"type": "chat.history", "date": w.now(), "messages": messages}).to_string();
             w.send_to(conn, f);
             return;
         }
         _ => {}
     }
     const KNOWN: &[&str] = &[
-        "message", "pin_message", "unpin_message", "setinfo", "setmeta", "make_open",
-        "make_invitational", "begin", "cancel", "invite", "accept_request", "force_unready",
-        "remove_entrant", "add_monitor", "remove_monitor", "override_stream",
+        "message",
+        "pin_message",
+        "unpin_message",
+        "setinfo",
+        "setmeta",
+        "make_open",
+        "make_invitational",
+        "begin",
+        "cancel",
+        "invite",
+        "accept_request",
+        "force_unready",
+        "remove_entrant",
+        "add_monitor",
+        "remove_monitor",
+        "override_stream",
     ];
     if !KNOWN.contains(&action.as_str()) {
-        error_frame(w, conn, &["Action is missing or not recognised. Check your input and try again."]);
+        error_frame(
+            w,
+            conn,
+            &["Action is missing or not recognised. Check your input and try again."],
+        );
         return;
     }
     if !w.token_valid(token) {
-        error_frame(w, conn, &["Permission denied. Check your authorization token."]);
+        error_frame(
+            w,
+            conn,
+            &["Permission denied. Check your authorization token."],
+        );
         return;
     }
     let Some(race) = w.races.get(slug).cloned() else {
@@ -476,7 +555,10 @@ fn on_action(w: &mut World, conn: u64, slug: &str, token: Option<&str>, text: &s
         if !w.users.contains_key(id) {
             return Err(NO_USER);
         }
-        race.entrants.iter().position(|e| e.user == id).ok_or(NOT_ENTRANT)
+        race.entrants
+            .iter()
+            .position(|e| e.user == id)
+            .ok_or(NOT_ENTRANT)
     };
     let preparing = matches!(race.status.as_str(), "open" | "invitational");
     let result: Result<bool, String> = match action.as_str() {
@@ -484,7 +566,9 @@ fn on_action(w: &mut World, conn: u64, slug: &str, token: Option<&str>, text: &s
             let message = data.get("message").and_then(Value::as_str).unwrap_or("");
             let guid = data.get("guid").and_then(Value::as_str).unwrap_or("");
             let guid_ok = !guid.is_empty()
-                && guid.chars().all(|c| c.is_ascii_digit() || c.is_ascii_lowercase() || c == '-');
+                && guid
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase() || c == '-');
             if !guid_ok {
                 Err("Bad request, no GUID supplied. A unique string is required to prevent duplicate messaging.".to_owned())
             } else if message.is_empty() {
@@ -594,7 +678,9 @@ fn on_action(w: &mut World, conn: u64, slug: &str, token: Option<&str>, text: &s
             let ready = race.entrants.iter().filter(|e| e.status == "ready").count();
             if preparing && ready >= 2 {
                 if let Some(r) = w.races.get_mut(slug) {
-                    r.entrants.retain(|e| e.status == "ready" || matches!(e.status.as_str(), "invited" | "requested"));
+                    r.entrants.retain(|e| {
+                        e.status == "ready" || matches!(e.status.as_str(), "invited" | "requested")
+                    });
                 }
                 set_status(w, slug, "pending");
                 Ok(true)
@@ -620,17 +706,24 @@ fn on_action(w: &mut World, conn: u64, slug: &str, token: Option<&str>, text: &s
                 Some(u) if race.entrants.iter().any(|e| e.user == id) => {
                     Err(format!("{} is already an entrant.", u.name))
                 }
-                Some(u) if !preparing => Err(format!("{} is not allowed to join this race.", u.name)),
+                Some(u) if !preparing => {
+                    Err(format!("{} is not allowed to join this race.", u.name))
+                }
                 Some(_) => {
                     if let Some(r) = w.races.get_mut(slug) {
-                        r.entrants.push(EntrantRec { user: id, status: "invited".to_owned(), place: None, stream_override: false });
+                        r.entrants.push(EntrantRec {
+                            user: id,
+                            status: "invited".to_owned(),
+                            place: None,
+                            stream_override: false,
+                        });
                     }
                     Ok(true)
                 }
             }
         }
-        "accept_request" | "force_unready" | "remove_entrant" | "add_monitor" | "remove_monitor"
-        | "override_stream" => match entrant_idx(w) {
+        "accept_request" | "force_unready" | "remove_entrant" | "add_monitor"
+        | "remove_monitor" | "override_stream" => match entrant_idx(w) {
             Err(e) => Err(e.to_owned()),
             Ok(i) => entrant_action(w, slug, &race, i, &action, preparing),
         },
@@ -652,14 +745,20 @@ fn entrant_action(
     preparing: bool,
 ) -> Result<bool, String> {
     let e = &race.entrants[i];
-    let name = w.users.get(&e.user).map(|u| u.name.clone()).unwrap_or_default();
+    let name = w
+        .users
+        .get(&e.user)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
     let Some(r) = w.races.get_mut(slug) else {
         return Ok(false);
     };
     match action {
         "accept_request" => {
             if e.status != "requested" {
-                return Err(format!("{name} has not requested to join this race. Refresh to continue."));
+                return Err(format!(
+                    "{name} has not requested to join this race. Refresh to continue."
+                ));
             }
             r.entrants[i].status = "not_ready".to_owned();
             Ok(true)
@@ -673,7 +772,9 @@ fn entrant_action(
         }
         "remove_entrant" => {
             if !preparing || e.status == "declined" {
-                return Err(format!("{name} cannot be removed from this race. Refresh to continue."));
+                return Err(format!(
+                    "{name} cannot be removed from this race. Refresh to continue."
+                ));
             }
             r.entrants.remove(i);
             Ok(true)
@@ -694,7 +795,11 @@ fn entrant_action(
             Ok(r.monitors.len() != before)
         }
         "override_stream" => {
-            let streaming = r.settings.get("streaming_required").and_then(Value::as_bool).unwrap_or(false);
+            let streaming = r
+                .settings
+                .get("streaming_required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
             let joined = matches!(e.status.as_str(), "ready" | "not_ready");
             if !preparing || !streaming || !joined || e.stream_override {
                 return Err("You cannot set a stream override for this entrant at this time. Refresh to continue.".to_owned());
