@@ -1,6 +1,8 @@
 //! Golden parity: requests built from the original's presets and mystery rolls must equal
 //! what the original produced (`../shared/fixtures/golden`, core.md §8.3).
 
+#![allow(clippy::print_stderr)] // skip notices and match counts go to the test log
+
 use std::path::PathBuf;
 
 use sahasrahbot_core::presets::alttpr::{self, AlttprOptions};
@@ -254,4 +256,16 @@ fn mystery_rolls_match_the_original() {
         }
     }
     report(&failures, lines.len(), "mystery rolls");
+}
+
+#[test]
+fn diff_reports_value_and_type_changes() {
+    let want = serde_json::json!({"a": 1, "b": [true, "x"], "c": {"d": 7}});
+    let mut out = Vec::new();
+    diff("v", &want, &want, &mut out);
+    assert!(out.is_empty());
+    let got = serde_json::json!({"a": 1.0, "b": [true, "y"], "c": {"e": 7}});
+    diff("v", &got, &want, &mut out);
+    assert_eq!(out.len(), 4, "{out:?}");
+    assert!(out[0].starts_with("v.a"));
 }

@@ -66,6 +66,24 @@ impl MysteryRoll {
     }
 }
 
+impl MysteryRoll {
+    /// The settingsgen API answer `{settings, customizer, doors, endpoint}` (endpoint `null`
+    /// for the door randomizer); the rolled settings are returned unchanged.
+    pub fn settingsgen_json(&self) -> serde_json::Value {
+        let endpoint = match (self.doors, self.customizer) {
+            (true, _) => None,
+            (false, true) => Some("/api/customizer"),
+            (false, false) => Some("/api/randomizer"),
+        };
+        serde_json::json!({
+            "settings": Value::Map(self.settings.clone()).to_json(),
+            "customizer": self.customizer,
+            "doors": self.doors,
+            "endpoint": endpoint,
+        })
+    }
+}
+
 /// Something that can load the alttpr presets a weightset's `preset` key names.
 pub trait PresetSource {
     /// Loads an alttpr preset by reference (`name` or `namespace/name`).
