@@ -9,6 +9,22 @@ pub enum Error {
     /// A database operation failed.
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),
+    /// The database URL is malformed or names an unsupported backend (password masked).
+    #[error("invalid database URL {url}: {reason}")]
+    DatabaseUrl {
+        /// The URL, password masked.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The database could not be opened or reached (URL with its password masked).
+    #[error("cannot connect to the database at {url}: {source}")]
+    DatabaseConnect {
+        /// The URL, password masked.
+        url: String,
+        /// The driver's error.
+        source: sea_orm::DbErr,
+    },
     /// A preset could not be loaded, built or rolled.
     #[error(transparent)]
     Preset(#[from] crate::presets::PresetError),

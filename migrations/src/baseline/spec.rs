@@ -5,7 +5,8 @@
 //! `DEFAULT current_timestamp(6) ON UPDATE current_timestamp(6)`, the original index names).
 //! SQLite and PostgreSQL get the natural equivalents; there the `ON UPDATE` columns are left
 //! to the application, and index names that are not unique across the schema get the table
-//! name as a prefix (both keep index names in one namespace per schema).
+//! name as a prefix (both keep index names in one namespace per schema). On SQLite, string
+//! columns are `COLLATE NOCASE`, like MySQL's case-insensitive default collation.
 
 use sea_orm_migration::sea_orm::DbBackend;
 use sea_orm_migration::sea_query::{
@@ -232,6 +233,12 @@ fn column_def(table: &Table, c: &Column, backend: DbBackend) -> ColumnDef {
                 DbBackend::Sqlite => "(strftime('%Y-%m-%d %H:%M:%f', 'now'))",
             }));
         }
+    }
+    // MySQL's utf8mb4 collations compare strings case-insensitively (preset, namespace and
+    // hash lookups rely on it); NOCASE is SQLite's nearest equivalent (ASCII only).
+    // PostgreSQL has no drop-in equivalent: queries there must fold case themselves.
+    if backend == DbBackend::Sqlite && matches!(c.ty, Type::Varchar(_) | Type::Text) {
+        def.extra("COLLATE NOCASE");
     }
     if c.on_update_now && backend == DbBackend::MySql {
         def.extra("ON UPDATE CURRENT_TIMESTAMP(6)");

@@ -1,0 +1,96 @@
+//! `asynctournament` (`AsyncTournament` in the Python bot): async tournaments.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One row of `asynctournament`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "asynctournament")]
+pub struct Model {
+    /// Primary key (auto-increment). SQL: `int` NOT NULL.
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// `name`. SQL: `varchar(45)` NOT NULL.
+    pub name: String,
+    /// `guild_id`. SQL: `bigint` NOT NULL.
+    pub guild_id: i64,
+    /// `channel_id`. SQL: `bigint` NOT NULL.
+    pub channel_id: i64,
+    /// `report_channel_id`. SQL: `bigint`.
+    pub report_channel_id: Option<i64>,
+    /// Creation time (naive UTC); the database fills it in when left unset. SQL: `datetime(6)` NOT NULL.
+    pub created: DateTime,
+    /// Last update time (naive UTC); MySQL/MariaDB refresh it on every update, on SQLite and PostgreSQL the application must set it. SQL: `datetime(6)` NOT NULL.
+    pub updated: DateTime,
+    /// `active`. SQL: `bool` NOT NULL DEFAULT 1.
+    pub active: bool,
+    /// `owner_id`. SQL: `bigint` NOT NULL.
+    pub owner_id: i64,
+    /// `allowed_reattempts`. SQL: `smallint`.
+    pub allowed_reattempts: Option<i16>,
+    /// `customization`. SQL: `varchar(45)` NOT NULL DEFAULT 'default'.
+    pub customization: String,
+    /// `runs_per_pool`. SQL: `smallint` NOT NULL DEFAULT 1.
+    pub runs_per_pool: i16,
+}
+
+/// Relations of `asynctournament` to the other tables.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// Rows of `asynctournamentauditlog` pointing here.
+    #[sea_orm(has_many = "super::asynctournamentauditlog::Entity")]
+    Asynctournamentauditlog,
+    /// Rows of `asynctournamentliverace` pointing here.
+    #[sea_orm(has_many = "super::asynctournamentliverace::Entity")]
+    Asynctournamentliverace,
+    /// Rows of `asynctournamentpermalinkpool` pointing here.
+    #[sea_orm(has_many = "super::asynctournamentpermalinkpool::Entity")]
+    Asynctournamentpermalinkpool,
+    /// Rows of `asynctournamentpermissions` pointing here.
+    #[sea_orm(has_many = "super::asynctournamentpermissions::Entity")]
+    Asynctournamentpermissions,
+    /// Rows of `asynctournamentrace` pointing here.
+    #[sea_orm(has_many = "super::asynctournamentrace::Entity")]
+    Asynctournamentrace,
+    /// Rows of `asynctournamentwhitelist` pointing here.
+    #[sea_orm(has_many = "super::asynctournamentwhitelist::Entity")]
+    Asynctournamentwhitelist,
+}
+
+impl Related<super::asynctournamentauditlog::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Asynctournamentauditlog.def()
+    }
+}
+
+impl Related<super::asynctournamentliverace::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Asynctournamentliverace.def()
+    }
+}
+
+impl Related<super::asynctournamentpermalinkpool::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Asynctournamentpermalinkpool.def()
+    }
+}
+
+impl Related<super::asynctournamentpermissions::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Asynctournamentpermissions.def()
+    }
+}
+
+impl Related<super::asynctournamentrace::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Asynctournamentrace.def()
+    }
+}
+
+impl Related<super::asynctournamentwhitelist::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Asynctournamentwhitelist.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

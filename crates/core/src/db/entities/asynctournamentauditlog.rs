@@ -1,0 +1,63 @@
+//! `asynctournamentauditlog` (`AsyncTournamentAuditLog` in the Python bot): async tournaments.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One row of `asynctournamentauditlog`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "asynctournamentauditlog")]
+pub struct Model {
+    /// Primary key (auto-increment). SQL: `int` NOT NULL.
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// `action`. SQL: `varchar(45)` NOT NULL.
+    pub action: String,
+    /// Creation time (naive UTC); the database fills it in when left unset. SQL: `datetime(6)` NOT NULL.
+    pub created: DateTime,
+    /// Last update time (naive UTC); MySQL/MariaDB refresh it on every update, on SQLite and PostgreSQL the application must set it. SQL: `datetime(6)` NOT NULL.
+    pub updated: DateTime,
+    /// `details`. SQL: `longtext`.
+    #[sea_orm(column_type = "Text")]
+    pub details: Option<String>,
+    /// References `asynctournament.id` (ON DELETE CASCADE). SQL: `int` NOT NULL.
+    pub tournament_id: i32,
+    /// References `users.id` (ON DELETE CASCADE). SQL: `int`.
+    pub user_id: Option<i32>,
+}
+
+/// Relations of `asynctournamentauditlog` to the other tables.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// `asynctournamentauditlog.tournament_id` → `asynctournament.id`.
+    #[sea_orm(
+        belongs_to = "super::asynctournament::Entity",
+        from = "Column::TournamentId",
+        to = "super::asynctournament::Column::Id",
+        on_update = "NoAction",
+        on_delete = "Cascade"
+    )]
+    Tournament,
+    /// `asynctournamentauditlog.user_id` → `users.id`.
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::UserId",
+        to = "super::users::Column::Id",
+        on_update = "NoAction",
+        on_delete = "Cascade"
+    )]
+    User,
+}
+
+impl Related<super::asynctournament::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tournament.def()
+    }
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,69 @@
+//! `asynctournamentpermalink` (`AsyncTournamentPermalink` in the Python bot): async tournaments; par_time seconds (avg of 5 fastest).
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One row of `asynctournamentpermalink`.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "asynctournamentpermalink")]
+pub struct Model {
+    /// Primary key (auto-increment). SQL: `int` NOT NULL.
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// `url`. SQL: `varchar(200)`.
+    pub url: Option<String>,
+    /// Creation time (naive UTC); the database fills it in when left unset. SQL: `datetime(6)` NOT NULL.
+    pub created: DateTime,
+    /// Last update time (naive UTC); MySQL/MariaDB refresh it on every update, on SQLite and PostgreSQL the application must set it. SQL: `datetime(6)` NOT NULL.
+    pub updated: DateTime,
+    /// References `asynctournamentpermalinkpool.id` (ON DELETE CASCADE). SQL: `int` NOT NULL.
+    pub pool_id: i32,
+    /// `live_race`. SQL: `bool` NOT NULL DEFAULT 0.
+    pub live_race: bool,
+    /// `notes`. SQL: `varchar(200)`.
+    pub notes: Option<String>,
+    /// `par_updated_at`. SQL: `datetime(6)`.
+    pub par_updated_at: Option<DateTime>,
+    /// `par_time`. SQL: `double`.
+    pub par_time: Option<f64>,
+}
+
+/// Relations of `asynctournamentpermalink` to the other tables.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// `asynctournamentpermalink.pool_id` → `asynctournamentpermalinkpool.id`.
+    #[sea_orm(
+        belongs_to = "super::asynctournamentpermalinkpool::Entity",
+        from = "Column::PoolId",
+        to = "super::asynctournamentpermalinkpool::Column::Id",
+        on_update = "NoAction",
+        on_delete = "Cascade"
+    )]
+    Pool,
+    /// Rows of `asynctournamentliverace` pointing here.
+    #[sea_orm(has_many = "super::asynctournamentliverace::Entity")]
+    Asynctournamentliverace,
+    /// Rows of `asynctournamentrace` pointing here.
+    #[sea_orm(has_many = "super::asynctournamentrace::Entity")]
+    Asynctournamentrace,
+}
+
+impl Related<super::asynctournamentpermalinkpool::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Pool.def()
+    }
+}
+
+impl Related<super::asynctournamentliverace::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Asynctournamentliverace.def()
+    }
+}
+
+impl Related<super::asynctournamentrace::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Asynctournamentrace.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,63 @@
+//! `asynctournamentpermalinkpool` (`AsyncTournamentPermalinkPool` in the Python bot): async tournaments.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One row of `asynctournamentpermalinkpool`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "asynctournamentpermalinkpool")]
+pub struct Model {
+    /// Primary key (auto-increment). SQL: `int` NOT NULL.
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// `name`. SQL: `varchar(45)` NOT NULL.
+    pub name: String,
+    /// Creation time (naive UTC); the database fills it in when left unset. SQL: `datetime(6)` NOT NULL.
+    pub created: DateTime,
+    /// Last update time (naive UTC); MySQL/MariaDB refresh it on every update, on SQLite and PostgreSQL the application must set it. SQL: `datetime(6)` NOT NULL.
+    pub updated: DateTime,
+    /// References `asynctournament.id` (ON DELETE CASCADE). SQL: `int` NOT NULL.
+    pub tournament_id: i32,
+    /// `preset`. SQL: `varchar(45)`.
+    pub preset: Option<String>,
+}
+
+/// Relations of `asynctournamentpermalinkpool` to the other tables.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// `asynctournamentpermalinkpool.tournament_id` → `asynctournament.id`.
+    #[sea_orm(
+        belongs_to = "super::asynctournament::Entity",
+        from = "Column::TournamentId",
+        to = "super::asynctournament::Column::Id",
+        on_update = "NoAction",
+        on_delete = "Cascade"
+    )]
+    Tournament,
+    /// Rows of `asynctournamentliverace` pointing here.
+    #[sea_orm(has_many = "super::asynctournamentliverace::Entity")]
+    Asynctournamentliverace,
+    /// Rows of `asynctournamentpermalink` pointing here.
+    #[sea_orm(has_many = "super::asynctournamentpermalink::Entity")]
+    Asynctournamentpermalink,
+}
+
+impl Related<super::asynctournament::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tournament.def()
+    }
+}
+
+impl Related<super::asynctournamentliverace::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Asynctournamentliverace.def()
+    }
+}
+
+impl Related<super::asynctournamentpermalink::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Asynctournamentpermalink.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,62 @@
+//! `asynctournamentpermissions` (`AsyncTournamentPermissions` in the Python bot): async tournaments; role: admin|mod|…; user or discord role.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One row of `asynctournamentpermissions`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "asynctournamentpermissions")]
+pub struct Model {
+    /// Primary key (auto-increment). SQL: `int` NOT NULL.
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// `role`. SQL: `varchar(45)` NOT NULL.
+    pub role: String,
+    /// Creation time (naive UTC); the database fills it in when left unset. SQL: `datetime(6)` NOT NULL.
+    pub created: DateTime,
+    /// Last update time (naive UTC); MySQL/MariaDB refresh it on every update, on SQLite and PostgreSQL the application must set it. SQL: `datetime(6)` NOT NULL.
+    pub updated: DateTime,
+    /// References `asynctournament.id` (ON DELETE CASCADE). SQL: `int` NOT NULL.
+    pub tournament_id: i32,
+    /// References `users.id` (ON DELETE CASCADE). SQL: `int`.
+    pub user_id: Option<i32>,
+    /// `discord_role_id`. SQL: `bigint`.
+    pub discord_role_id: Option<i64>,
+}
+
+/// Relations of `asynctournamentpermissions` to the other tables.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// `asynctournamentpermissions.tournament_id` → `asynctournament.id`.
+    #[sea_orm(
+        belongs_to = "super::asynctournament::Entity",
+        from = "Column::TournamentId",
+        to = "super::asynctournament::Column::Id",
+        on_update = "NoAction",
+        on_delete = "Cascade"
+    )]
+    Tournament,
+    /// `asynctournamentpermissions.user_id` → `users.id`.
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::UserId",
+        to = "super::users::Column::Id",
+        on_update = "NoAction",
+        on_delete = "Cascade"
+    )]
+    User,
+}
+
+impl Related<super::asynctournament::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tournament.def()
+    }
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

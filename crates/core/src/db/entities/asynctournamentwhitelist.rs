@@ -1,0 +1,60 @@
+//! `asynctournamentwhitelist` (`AsyncTournamentWhitelist` in the Python bot): async tournaments; via relation `whitelist`.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One row of `asynctournamentwhitelist`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "asynctournamentwhitelist")]
+pub struct Model {
+    /// Primary key (auto-increment). SQL: `int` NOT NULL.
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// `discord_user_id`. SQL: `bigint`.
+    pub discord_user_id: Option<i64>,
+    /// Creation time (naive UTC); the database fills it in when left unset. SQL: `datetime(6)` NOT NULL.
+    pub created: DateTime,
+    /// Last update time (naive UTC); MySQL/MariaDB refresh it on every update, on SQLite and PostgreSQL the application must set it. SQL: `datetime(6)` NOT NULL.
+    pub updated: DateTime,
+    /// References `asynctournament.id` (ON DELETE CASCADE). SQL: `int` NOT NULL.
+    pub tournament_id: i32,
+    /// References `users.id` (ON DELETE CASCADE). SQL: `int` NOT NULL.
+    pub user_id: i32,
+}
+
+/// Relations of `asynctournamentwhitelist` to the other tables.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// `asynctournamentwhitelist.tournament_id` → `asynctournament.id`.
+    #[sea_orm(
+        belongs_to = "super::asynctournament::Entity",
+        from = "Column::TournamentId",
+        to = "super::asynctournament::Column::Id",
+        on_update = "NoAction",
+        on_delete = "Cascade"
+    )]
+    Tournament,
+    /// `asynctournamentwhitelist.user_id` → `users.id`.
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::UserId",
+        to = "super::users::Column::Id",
+        on_update = "NoAction",
+        on_delete = "Cascade"
+    )]
+    User,
+}
+
+impl Related<super::asynctournament::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tournament.def()
+    }
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,39 @@
+//! `audit_generated_games` (`AuditGeneratedGames` in the Python bot): seed generation audit; written by preset classes; read by `/alttprutils verifygame`.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One row of `audit_generated_games`.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "audit_generated_games")]
+pub struct Model {
+    /// Primary key (auto-increment). SQL: `int` NOT NULL.
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// `randomizer`. SQL: `varchar(45)`.
+    pub randomizer: Option<String>,
+    /// `hash_id`. SQL: `varchar(50)`.
+    pub hash_id: Option<String>,
+    /// `permalink`. SQL: `varchar(2000)`.
+    pub permalink: Option<String>,
+    /// `settings`. SQL: `json`.
+    pub settings: Option<Json>,
+    /// `gentype`. SQL: `varchar(45)`.
+    pub gentype: Option<String>,
+    /// `genoption`. SQL: `varchar(45)`.
+    pub genoption: Option<String>,
+    /// Last update time (naive UTC); MySQL/MariaDB refresh it on every update, on SQLite and PostgreSQL the application must set it. SQL: `datetime(6)`.
+    pub timestamp: Option<DateTime>,
+    /// `customizer`. SQL: `int`.
+    pub customizer: Option<i32>,
+    /// `doors`. SQL: `bool` NOT NULL DEFAULT 0.
+    pub doors: bool,
+    /// `avianart`. SQL: `bool` NOT NULL DEFAULT 0.
+    pub avianart: bool,
+}
+
+/// Relations of `audit_generated_games` to the other tables.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

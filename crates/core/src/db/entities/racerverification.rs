@@ -1,0 +1,55 @@
+//! `racerverification` (`RacerVerification` in the Python bot): racer verification.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One row of `racerverification`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "racerverification")]
+pub struct Model {
+    /// Primary key (auto-increment). SQL: `int` NOT NULL.
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// `message_id`. SQL: `bigint`.
+    pub message_id: Option<i64>,
+    /// `guild_id`. SQL: `bigint` NOT NULL.
+    pub guild_id: i64,
+    /// `role_id`. SQL: `bigint` NOT NULL.
+    pub role_id: i64,
+    /// `racetime_categories`. SQL: `varchar(2000)`.
+    pub racetime_categories: Option<String>,
+    /// `use_alttpr_ladder`. SQL: `bool` NOT NULL DEFAULT 0.
+    pub use_alttpr_ladder: bool,
+    /// `minimum_races`. SQL: `int` NOT NULL.
+    pub minimum_races: i32,
+    /// `time_period_days`. SQL: `int` NOT NULL DEFAULT 365.
+    pub time_period_days: i32,
+    /// Creation time (naive UTC); the database fills it in when left unset. SQL: `datetime(6)` NOT NULL.
+    pub created: DateTime,
+    /// `reverify_period_days`. SQL: `int`.
+    pub reverify_period_days: Option<i32>,
+    /// `channel_id`. SQL: `bigint`.
+    pub channel_id: Option<i64>,
+    /// `audit_channel_id`. SQL: `bigint`.
+    pub audit_channel_id: Option<i64>,
+    /// `revoke_ineligible`. SQL: `bool` NOT NULL DEFAULT 0.
+    pub revoke_ineligible: bool,
+    /// Last update time (naive UTC); MySQL/MariaDB refresh it on every update, on SQLite and PostgreSQL the application must set it. SQL: `datetime(6)` NOT NULL.
+    pub updated: DateTime,
+}
+
+/// Relations of `racerverification` to the other tables.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// Rows of `verifiedracer` pointing here.
+    #[sea_orm(has_many = "super::verifiedracer::Entity")]
+    Verifiedracer,
+}
+
+impl Related<super::verifiedracer::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Verifiedracer.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

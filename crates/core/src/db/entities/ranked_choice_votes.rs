@@ -1,0 +1,62 @@
+//! `ranked_choice_votes` (`RankedChoiceVotes` in the Python bot): ranked choice.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One row of `ranked_choice_votes`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "ranked_choice_votes")]
+pub struct Model {
+    /// Primary key (auto-increment). SQL: `int` NOT NULL.
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// `user_id`. SQL: `bigint` NOT NULL.
+    pub user_id: i64,
+    /// `rank`. SQL: `int`.
+    pub rank: Option<i32>,
+    /// Creation time (naive UTC); the database fills it in when left unset. SQL: `datetime(6)` NOT NULL.
+    pub created: DateTime,
+    /// Last update time (naive UTC); MySQL/MariaDB refresh it on every update, on SQLite and PostgreSQL the application must set it. SQL: `datetime(6)` NOT NULL.
+    pub updated: DateTime,
+    /// References `ranked_choice_candidate.id` (ON DELETE CASCADE). SQL: `int` NOT NULL.
+    pub candidate_id: i32,
+    /// References `ranked_choice_election.id` (ON DELETE CASCADE). SQL: `int` NOT NULL.
+    pub election_id: i32,
+}
+
+/// Relations of `ranked_choice_votes` to the other tables.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// `ranked_choice_votes.candidate_id` → `ranked_choice_candidate.id`.
+    #[sea_orm(
+        belongs_to = "super::ranked_choice_candidate::Entity",
+        from = "Column::CandidateId",
+        to = "super::ranked_choice_candidate::Column::Id",
+        on_update = "NoAction",
+        on_delete = "Cascade"
+    )]
+    Candidate,
+    /// `ranked_choice_votes.election_id` → `ranked_choice_election.id`.
+    #[sea_orm(
+        belongs_to = "super::ranked_choice_election::Entity",
+        from = "Column::ElectionId",
+        to = "super::ranked_choice_election::Column::Id",
+        on_update = "NoAction",
+        on_delete = "Cascade"
+    )]
+    Election,
+}
+
+impl Related<super::ranked_choice_candidate::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Candidate.def()
+    }
+}
+
+impl Related<super::ranked_choice_election::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Election.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

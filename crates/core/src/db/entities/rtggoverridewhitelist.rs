@@ -1,0 +1,31 @@
+//! `rtggoverridewhitelist` (`RTGGOverrideWhitelist` in the Python bot): racetime.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One row of `rtggoverridewhitelist`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "rtggoverridewhitelist")]
+pub struct Model {
+    /// Primary key (auto-increment). SQL: `int` NOT NULL.
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// `racetime_id`. SQL: `varchar(50)` NOT NULL.
+    pub racetime_id: String,
+    /// `category`. SQL: `varchar(50)` NOT NULL.
+    pub category: String,
+    /// Creation time (naive UTC); the database fills it in when left unset. SQL: `datetime(6)` NOT NULL.
+    pub created: DateTime,
+    /// Last update time (naive UTC); MySQL/MariaDB refresh it on every update, on SQLite and PostgreSQL the application must set it. SQL: `datetime(6)` NOT NULL.
+    pub updated: DateTime,
+    /// `reason`. SQL: `varchar(200)`.
+    pub reason: Option<String>,
+    /// `expires`. SQL: `datetime(6)`.
+    pub expires: Option<DateTime>,
+}
+
+/// Relations of `rtggoverridewhitelist` to the other tables.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

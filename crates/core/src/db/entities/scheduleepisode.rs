@@ -1,0 +1,81 @@
+//! `scheduleepisode` (`ScheduleEpisode` in the Python bot): schedule (web).
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One row of `scheduleepisode`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "scheduleepisode")]
+pub struct Model {
+    /// Primary key (auto-increment). SQL: `int` NOT NULL.
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// Creation time (naive UTC); the database fills it in when left unset. SQL: `datetime(6)` NOT NULL.
+    pub scheduled_at: DateTime,
+    /// Last update time (naive UTC); MySQL/MariaDB refresh it on every update, on SQLite and PostgreSQL the application must set it. SQL: `datetime(6)` NOT NULL.
+    pub updated_at: DateTime,
+    /// `when_countdown`. SQL: `datetime(6)` NOT NULL.
+    pub when_countdown: DateTime,
+    /// `runner_notes`. SQL: `longtext`.
+    #[sea_orm(column_type = "Text")]
+    pub runner_notes: Option<String>,
+    /// `private_notes`. SQL: `longtext`.
+    #[sea_orm(column_type = "Text")]
+    pub private_notes: Option<String>,
+    /// References `scheduleevent.id` (ON DELETE CASCADE). SQL: `int` NOT NULL.
+    pub event_id: i32,
+    /// `approved`. SQL: `bool` NOT NULL DEFAULT 0.
+    pub approved: bool,
+    /// `approved_at`. SQL: `datetime(6)`.
+    pub approved_at: Option<DateTime>,
+    /// References `users.id` (ON DELETE RESTRICT). SQL: `int`.
+    pub approved_by_id: Option<i32>,
+    /// References `schedulebroadcastchannels.id` (ON DELETE CASCADE). SQL: `int`.
+    pub channel_id: Option<i32>,
+}
+
+/// Relations of `scheduleepisode` to the other tables.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// `scheduleepisode.event_id` → `scheduleevent.id`.
+    #[sea_orm(
+        belongs_to = "super::scheduleevent::Entity",
+        from = "Column::EventId",
+        to = "super::scheduleevent::Column::Id",
+        on_update = "NoAction",
+        on_delete = "Cascade"
+    )]
+    Event,
+    /// `scheduleepisode.approved_by_id` → `users.id`.
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::ApprovedById",
+        to = "super::users::Column::Id",
+        on_update = "NoAction",
+        on_delete = "Restrict"
+    )]
+    ApprovedBy,
+    /// Rows of `scheduleepisodeplayer` pointing here.
+    #[sea_orm(has_many = "super::scheduleepisodeplayer::Entity")]
+    Scheduleepisodeplayer,
+}
+
+impl Related<super::scheduleevent::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Event.def()
+    }
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ApprovedBy.def()
+    }
+}
+
+impl Related<super::scheduleepisodeplayer::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Scheduleepisodeplayer.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,36 @@
+//! `tournament_games` (`TournamentGames` in the Python bot): tournaments; episode_id = SpeedGaming episode.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One row of `tournament_games`.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "tournament_games")]
+pub struct Model {
+    /// Primary key. SQL: `int` NOT NULL.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub episode_id: i32,
+    /// `event`. SQL: `varchar(45)`.
+    pub event: Option<String>,
+    /// `game_number`. SQL: `int`.
+    pub game_number: Option<i32>,
+    /// `settings`. SQL: `json`.
+    pub settings: Option<Json>,
+    /// `submitted`. SQL: `smallint`.
+    pub submitted: Option<i16>,
+    /// Creation time (naive UTC); the database fills it in when left unset. SQL: `datetime(6)` NOT NULL.
+    pub created: DateTime,
+    /// Last update time (naive UTC); MySQL/MariaDB refresh it on every update, on SQLite and PostgreSQL the application must set it. SQL: `datetime(6)` NOT NULL.
+    pub updated: DateTime,
+    /// `notes`. SQL: `longtext`.
+    #[sea_orm(column_type = "Text")]
+    pub notes: Option<String>,
+    /// `preset`. SQL: `varchar(100)`.
+    pub preset: Option<String>,
+}
+
+/// Relations of `tournament_games` to the other tables.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,33 @@
+//! `triforcetexts` (`TriforceTexts` in the Python bot): triforce texts; pools of end texts.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One row of `triforcetexts`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "triforcetexts")]
+pub struct Model {
+    /// Primary key (auto-increment). SQL: `int` NOT NULL.
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// `pool_name`. SQL: `varchar(45)` NOT NULL.
+    pub pool_name: String,
+    /// `text`. SQL: `varchar(200)` NOT NULL.
+    pub text: String,
+    /// `author`. SQL: `varchar(200)`.
+    pub author: Option<String>,
+    /// `broadcasted`. SQL: `bool` NOT NULL DEFAULT 0.
+    pub broadcasted: bool,
+    /// `approved`. SQL: `bool`.
+    pub approved: Option<bool>,
+    /// `discord_user_id`. SQL: `bigint`.
+    pub discord_user_id: Option<i64>,
+    /// Last update time (naive UTC); MySQL/MariaDB refresh it on every update, on SQLite and PostgreSQL the application must set it. SQL: `datetime(6)` NOT NULL.
+    pub timestamp: DateTime,
+}
+
+/// Relations of `triforcetexts` to the other tables.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,99 @@
+//! `users` (`Users` in the Python bot): identity; modern user; rtgg link; async/schedule FKs.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One row of `users`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    /// Primary key (auto-increment). SQL: `int` NOT NULL.
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// `discord_user_id`. SQL: `bigint`.
+    pub discord_user_id: Option<i64>,
+    /// `twitch_name`. SQL: `varchar(200)`.
+    pub twitch_name: Option<String>,
+    /// `display_name`. SQL: `varchar(200)`.
+    pub display_name: Option<String>,
+    /// Creation time (naive UTC); the database fills it in when left unset. SQL: `datetime(6)` NOT NULL.
+    pub created: DateTime,
+    /// Last update time (naive UTC); MySQL/MariaDB refresh it on every update, on SQLite and PostgreSQL the application must set it. SQL: `datetime(6)` NOT NULL.
+    pub updated: DateTime,
+    /// `rtgg_id`. SQL: `varchar(200)`.
+    pub rtgg_id: Option<String>,
+    /// `rtgg_access_token`. SQL: `varchar(200)`.
+    pub rtgg_access_token: Option<String>,
+    /// `test_user`. SQL: `bool` NOT NULL DEFAULT 0.
+    pub test_user: bool,
+}
+
+/// Relations of `users` to the other tables.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// Rows of `asynctournamentauditlog` pointing here.
+    #[sea_orm(has_many = "super::asynctournamentauditlog::Entity")]
+    Asynctournamentauditlog,
+    /// Rows of `asynctournamentpermissions` pointing here.
+    #[sea_orm(has_many = "super::asynctournamentpermissions::Entity")]
+    Asynctournamentpermissions,
+    /// Rows of `asynctournamentreviewnotes` pointing here.
+    #[sea_orm(has_many = "super::asynctournamentreviewnotes::Entity")]
+    Asynctournamentreviewnotes,
+    /// Rows of `asynctournamentwhitelist` pointing here.
+    #[sea_orm(has_many = "super::asynctournamentwhitelist::Entity")]
+    Asynctournamentwhitelist,
+    /// Rows of `scheduleepisode` pointing here.
+    #[sea_orm(has_many = "super::scheduleepisode::Entity")]
+    Scheduleepisode,
+    /// Rows of `scheduleepisodeplayer` pointing here.
+    #[sea_orm(has_many = "super::scheduleepisodeplayer::Entity")]
+    Scheduleepisodeplayer,
+    /// Rows of `verifiedracer` pointing here.
+    #[sea_orm(has_many = "super::verifiedracer::Entity")]
+    Verifiedracer,
+}
+
+impl Related<super::asynctournamentauditlog::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Asynctournamentauditlog.def()
+    }
+}
+
+impl Related<super::asynctournamentpermissions::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Asynctournamentpermissions.def()
+    }
+}
+
+impl Related<super::asynctournamentreviewnotes::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Asynctournamentreviewnotes.def()
+    }
+}
+
+impl Related<super::asynctournamentwhitelist::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Asynctournamentwhitelist.def()
+    }
+}
+
+impl Related<super::scheduleepisode::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Scheduleepisode.def()
+    }
+}
+
+impl Related<super::scheduleepisodeplayer::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Scheduleepisodeplayer.def()
+    }
+}
+
+impl Related<super::verifiedracer::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Verifiedracer.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}
