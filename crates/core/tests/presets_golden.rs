@@ -144,6 +144,12 @@ fn alttpr_preset_requests_match_the_original() {
         }
         let mut out = Vec::new();
         diff("call", &got, &want, &mut out);
+        diff(
+            "audit",
+            &preset.audit().to_json(),
+            &audit_of(line),
+            &mut out,
+        );
         if !out.is_empty() {
             failures.push(format!("{name}/{profile}:\n  {}", out.join("\n  ")));
         }
@@ -184,11 +190,26 @@ fn sm_smz3_ctjets_requests_match_the_original() {
         };
         let mut out = Vec::new();
         diff("call", &got, &want, &mut out);
+        diff(
+            "audit",
+            &preset.audit().to_json(),
+            &audit_of(line),
+            &mut out,
+        );
         if !out.is_empty() {
             failures.push(format!("{label}:\n  {}", out.join("\n  ")));
         }
     }
     report(&failures, lines.len(), "sm/smz3/ctjets requests");
+}
+
+/// The fixture's audit fields minus those the provider fills in.
+fn audit_of(line: &Json) -> Json {
+    let mut audit = line["audit"].clone();
+    let obj = audit.as_object_mut().unwrap();
+    obj.remove("hash_id");
+    obj.remove("permalink");
+    audit
 }
 
 fn req_url(call: &Json, key: Option<&str>) -> Json {
@@ -239,6 +260,7 @@ fn mystery_rolls_match_the_original() {
                     "branch": roll.branch,
                     "custom_instructions": roll.custom_instructions,
                     "call": call,
+                    "audit": roll.audit(ws).to_json(),
                 });
                 let want = serde_json::json!({
                     "customizer": line["customizer"],
@@ -246,6 +268,7 @@ fn mystery_rolls_match_the_original() {
                     "branch": line["branch"],
                     "custom_instructions": line["custom_instructions"],
                     "call": line["call"],
+                    "audit": audit_of(line),
                 });
                 let mut out = Vec::new();
                 diff("roll", &got, &want, &mut out);

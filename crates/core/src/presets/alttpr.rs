@@ -209,3 +209,126 @@ fn apply_forced_locations(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets::Game;
+    use crate::presets::mystery::PyRandom;
+
+    fn preset(text: &str) -> Preset {
+        Preset::from_yaml(Game::Alttpr, "t", text).unwrap()
+    }
+
+    #[test]
+    fn flags_overwrite_and_quickswap_only_if_absent() {
+        let p = preset(
+            "settings: {tournament: false, spoilers: 'on', allow_quickswap: false, hints: 'off'}\n",
+        );
+        let opts = AlttprOptions {
+            hints: true,
+            allow_quickswap: true,
+            endpoint_prefix: "/festive".into(),
+            branch: Some("beeta".into()),
+            ..AlttprOptions::default()
+        };
+        let ProviderRequest::Alttpr {
+            baseurl,
+            endpoint,
+            body,
+        } = build_request(&p, &opts, &mut PyRandom::new(0)).unwrap()
+        else {
+            panic!("not alttpr.com");
+        };
+        assert_eq!(baseurl.as_deref(), Some("https://beeta.alttpr.com"));
+        assert_eq!(endpoint, "/festive/api/randomizer");
+        assert_eq!(body["tournament"], true);
+        assert_eq!(body["spoilers"], "off");
+        assert_eq!(body["hints"], "on");
+        assert_eq!(body["allow_quickswap"], false, "the preset's value wins");
+    }
+
+    #[test]
+    fn preset_branch_wins_and_unknown_branch_uses_configured_base() {
+        let p = preset("branch: tournament\nsettings: {}\n");
+        let req = build_request(&p, &AlttprOptions::discord(false), &mut PyRandom::new(0)).unwrap();
+        assert!(
+            matches!(req, ProviderRequest::Alttpr { baseurl: Some(ref b), .. } if b == "https://tournament.alttpr.com")
+        );
+        let p = preset("settings: {}\n");
+        let opts = AlttprOptions {
+            branch: Some("other".into()),
+            ..AlttprOptions::default()
+        };
+        let req = build_request(&p, &opts, &mut PyRandom::new(0)).unwrap();
+        assert!(matches!(req, ProviderRequest::Alttpr { baseurl: None, .. }));
+    }
+
+    #[test]
+    fn door_presets_get_boolean_hints_and_quickswap() {
+        let p = preset("doors: true\nsettings: {hints: true}\n");
+        let opts = AlttprOptions {
+            nohints: true,
+            allow_quickswap: true,
+            spoilers: "on".into(),
+            ..AlttprOptions::default()
+        };
+        let ProviderRequest::Doors {
+            spoilers,
+            settings,
+            branch,
+        } = build_request(&p, &opts, &mut PyRandom::new(0)).unwrap()
+        else {
+            panic!("not doors");
+        };
+        assert!(spoilers);
+        assert_eq!(branch, None);
+        assert_eq!(settings["hints"], false, "a boolean, not the string 'off'");
+        assert_eq!(settings["quickswap"], true);
+    }
+
+    #[test]
+    fn avianart_uses_the_named_preset() {
+        let p = preset("avianart: true\ndoors: false\nsettings: {preset: kaesden/cabookey}\n");
+        let req = build_request(&p, &AlttprOptions::default(), &mut PyRandom::new(0)).unwrap();
+        assert_eq!(
+            req,
+            ProviderRequest::Avianart {
+                preset: "kaesden/cabookey".into(),
+                race: true
+            }
+        );
+    }
+
+    #[test]
+    fn forced_locations_fill_distinct_locations_then_fail_cleanly() {
+        let p = preset(
+            "customizer: true\nsettings: {}\nforced_locations:\n  - item: BigKeyA2:1\n    quantity: 2\n    locations: [QQ==, Qg==]\n",
+        );
+        let ProviderRequest::Alttpr { body, endpoint, .. } =
+            build_request(&p, &AlttprOptions::default(), &mut PyRandom::new(5)).unwrap()
+        else {
+            panic!("not alttpr.com");
+        };
+        assert_eq!(endpoint, "/api/customizer");
+        let l = body["l"].as_object().unwrap();
+        assert_eq!(l.len(), 2);
+        assert!(l.values().all(|v| v == "BigKeyA2:1"));
+
+        let p = preset(
+            "customizer: true\nsettings: {}\nforced_locations:\n  - item: BigKeyA2:1\n    quantity: 2\n    locations: [QQ==]\n",
+        );
+        let err = build_request(&p, &AlttprOptions::default(), &mut PyRandom::new(5)).unwrap_err();
+        assert!(
+            matches!(err, PresetError::ForcedLocationsExhausted { .. }),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn missing_settings_is_an_error_not_a_panic() {
+        let p = preset("description: nothing\n");
+        let err = build_request(&p, &AlttprOptions::default(), &mut PyRandom::new(0)).unwrap_err();
+        assert!(err.to_string().contains("settings"));
+    }
+}

@@ -23,7 +23,7 @@ pub mod yaml;
 
 pub use base::{base_customizer_payload, base_doors_payload, base_randomizer_payload};
 pub use check::check_dir;
-pub use request::ProviderRequest;
+pub use request::{GenerationAudit, ProviderRequest};
 pub use store::{Preset, PresetStore};
 pub use value::{Map, Value};
 

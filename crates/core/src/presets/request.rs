@@ -115,3 +115,39 @@ impl ProviderRequest {
         }
     }
 }
+
+/// The preset-side fields of an `audit_generated_games` row (the provider adds `hash_id`,
+/// `permalink` and the settings it sent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GenerationAudit {
+    /// `randomizer` column: `alttpr` (also for mystery), `sm`, `smz3`, `ctjets`.
+    pub randomizer: String,
+    /// `gentype` column: `preset` or `mystery`.
+    pub gentype: String,
+    /// `genoption` column: the preset or weightset name part (namespace dropped).
+    pub genoption: Option<String>,
+    /// `customizer` column (stored as 1/0).
+    pub customizer: bool,
+    /// `doors` column, written by alttpr presets and mystery rolls only.
+    pub doors: Option<bool>,
+    /// `avianart` column, written by alttpr presets only.
+    pub avianart: Option<bool>,
+}
+
+impl GenerationAudit {
+    /// The fields as the original's audit call passes them (`customizer` as 1/0).
+    pub fn to_json(&self) -> Json {
+        let mut obj = serde_json::Map::new();
+        obj.insert("randomizer".into(), json!(self.randomizer));
+        obj.insert("gentype".into(), json!(self.gentype));
+        obj.insert("genoption".into(), json!(self.genoption));
+        obj.insert("customizer".into(), json!(u8::from(self.customizer)));
+        if let Some(doors) = self.doors {
+            obj.insert("doors".into(), json!(doors));
+        }
+        if let Some(avianart) = self.avianart {
+            obj.insert("avianart".into(), json!(avianart));
+        }
+        Json::Object(obj)
+    }
+}

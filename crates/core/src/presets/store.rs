@@ -60,6 +60,19 @@ impl Preset {
         }
     }
 
+    /// The audit fields for generating from this preset (`gentype` `preset`).
+    pub fn audit(&self) -> super::GenerationAudit {
+        let alttpr = self.game == Game::Alttpr;
+        super::GenerationAudit {
+            randomizer: self.game.slug().to_owned(),
+            gentype: "preset".to_owned(),
+            genoption: Some(self.name.clone()),
+            customizer: alttpr && self.flag("customizer"),
+            doors: alttpr.then(|| self.flag("doors")),
+            avianart: alttpr.then(|| self.flag("avianart")),
+        }
+    }
+
     /// `description`, when it is a string.
     pub fn description(&self) -> Option<&str> {
         self.data.get("description").and_then(Value::as_str)

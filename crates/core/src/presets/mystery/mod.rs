@@ -14,7 +14,7 @@ pub use equipment::starting_equipment;
 pub use rng::{PyRandom, Rng};
 
 use super::value::{Map, Value};
-use super::{Game, Preset, PresetError, PresetStore, ProviderRequest};
+use super::{Game, GenerationAudit, Preset, PresetError, PresetStore, ProviderRequest};
 
 /// The outcome of one roll (`AlttprMystery` of the original, without the seed).
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +67,18 @@ impl MysteryRoll {
 }
 
 impl MysteryRoll {
+    /// The audit fields of a roll from the weightset named `weightset` (name part).
+    pub fn audit(&self, weightset: &str) -> GenerationAudit {
+        GenerationAudit {
+            randomizer: "alttpr".to_owned(),
+            gentype: "mystery".to_owned(),
+            genoption: Some(weightset.to_owned()),
+            customizer: self.customizer,
+            doors: Some(self.doors),
+            avianart: None,
+        }
+    }
+
     /// The settingsgen API answer `{settings, customizer, doors, endpoint}` (endpoint `null`
     /// for the door randomizer); the rolled settings are returned unchanged.
     pub fn settingsgen_json(&self) -> serde_json::Value {
@@ -167,5 +179,127 @@ fn instructions(v: Value) -> Option<String> {
         Value::Null => None,
         Value::Str(s) => Some(s),
         other => Some(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets::yaml::parse;
+
+    const BASE: &str = "glitches_required: none\nitem_placement: advanced\ndungeon_items: standard\naccessibility: items\ngoals: ganon\nganon_open: '7'\ntower_open: '7'\nworld_state: open\nhints: 'off'\nweapons: randomized\nitem_pool: normal\nitem_functionality: normal\nboss_shuffle: none\nenemy_shuffle: none\nenemy_damage: default\nenemy_health: default\nentrance_shuffle: none\n";
+
+    struct NoPresets;
+    impl PresetSource for NoPresets {
+        fn alttpr_preset(&self, reference: &str) -> Result<Preset, PresetError> {
+            Err(PresetError::NotFound {
+                game: Game::Alttpr,
+                name: reference.to_owned(),
+            })
+        }
+    }
+
+    fn roll_text(extra: &str, seed: i128) -> Result<MysteryRoll, PresetError> {
+        let w = parse(&format!("{BASE}{extra}")).unwrap();
+        roll(
+            w.as_map().unwrap(),
+            "mystery",
+            &NoPresets,
+            &mut PyRandom::new(seed),
+        )
+    }
+
+    #[test]
+    fn fixed_weights_give_the_randomizer_payload_with_converted_crystals() {
+        let r = roll_text("", 0).unwrap();
+        assert!(!r.doors && !r.customizer);
+        let req = r.request("mystery", true, true);
+        let ProviderRequest::Alttpr {
+            baseurl,
+            endpoint,
+            body,
+        } = req
+        else {
+            panic!()
+        };
+        assert_eq!(baseurl, None);
+        assert_eq!(endpoint, "/api/randomizer");
+        assert_eq!(body["crystals"]["ganon"], 7, "conv turns '7' into a number");
+        assert_eq!(
+            body["allow_quickswap"], true,
+            "the caller's value overrides the roll"
+        );
+        assert_eq!(body["spoilers"], "mystery");
+    }
+
+    #[test]
+    fn door_rolls_use_the_branch_and_public_spoiler_flag() {
+        let r = roll_text(
+            "door_shuffle: basic\noptions: {branch: volatile}\nkeyshuffle: {wild: 1}\n",
+            3,
+        )
+        .unwrap();
+        assert!(r.doors);
+        assert_eq!(r.branch.as_deref(), Some("volatile"));
+        assert_eq!(
+            r.settings.get("keyshuffle"),
+            Some(&Value::from("wild")),
+            "raw value on volatile"
+        );
+        let ProviderRequest::Doors {
+            spoilers, branch, ..
+        } = r.request("on", true, true)
+        else {
+            panic!()
+        };
+        assert!(spoilers);
+        assert_eq!(branch.as_deref(), Some("volatile"));
+        assert!(r.settingsgen_json()["endpoint"].is_null());
+    }
+
+    #[test]
+    fn keysanity_weight_is_rolled_instead_of_crashing() {
+        let r = roll_text("door_shuffle: crossed\nkeysanity: {'on': 1}\n", 1).unwrap();
+        assert_eq!(r.settings.get("keysanity"), Some(&Value::Bool(true)));
+    }
+
+    #[test]
+    fn rules_compare_with_python_equality() {
+        let rules = "rules:\n  - conditions:\n      - Key: ganon_open\n        Value: 7\n    actions:\n      weapons: assured\n";
+        let r = roll_text(rules, 0).unwrap();
+        assert_eq!(r.settings.get("weapons"), Some(&Value::from("assured")));
+        let bad = "rules:\n  - conditions:\n      - Key: nosuchoption\n        Value: 1\n    actions: {}\n";
+        assert!(
+            matches!(roll_text(bad, 0), Err(PresetError::MissingKey(k)) if k == "nosuchoption")
+        );
+    }
+
+    #[test]
+    fn missing_required_weight_is_a_missing_key_error() {
+        let w = parse("description: nothing\n").unwrap();
+        let err = roll(
+            w.as_map().unwrap(),
+            "mystery",
+            &NoPresets,
+            &mut PyRandom::new(0),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, PresetError::MissingKey(ref k) if k == "glitches_required"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn customizer_fills_the_pool_to_216() {
+        let extra = "customizer:\n  eq:\n    PegasusBoots: 1\n  pool:\n    Bombs: 0\noptions: {FillItemPoolWith: TwentyRupees}\n";
+        let r = roll_text(extra, 0).unwrap();
+        assert!(r.customizer);
+        let json = Value::Map(r.settings.clone()).to_json();
+        let count = json["custom"]["item"]["count"].as_object().unwrap();
+        let total: i64 = count.values().map(|v| v.as_i64().unwrap()).sum();
+        assert!(total >= 216);
+        assert_eq!(json["eq"][0], "PegasusBoots");
+        assert_eq!(json["eq"].as_array().unwrap().len(), 4);
     }
 }
