@@ -2,6 +2,8 @@
 //!
 //! - `layers [--metadata FILE]`: check that crates depend only downward (reads
 //!   `cargo metadata`, or FILE).
+//! - `test [ARGS…]`: say which database backends the suite will use, then run
+//!   `cargo test --workspace ARGS…` (the README's test command).
 
 mod layers;
 
@@ -44,8 +46,34 @@ fn main() -> ExitCode {
                 }
             }
         }
+        ["test", ..] => {
+            for (name, var) in [
+                ("MariaDB/MySQL", "TEST_MYSQL_URL"),
+                ("PostgreSQL", "TEST_POSTGRES_URL"),
+            ] {
+                match std::env::var(var) {
+                    Ok(url) if !url.trim().is_empty() => {
+                        println!("test: {name} tests on, using {var}={url}")
+                    }
+                    _ => println!("test: {name} tests skipped ({var} is not set); SQLite only"),
+                }
+            }
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            match Command::new(cargo)
+                .args(["test", "--workspace"])
+                .args(&args[1..])
+                .status()
+            {
+                Ok(status) if status.success() => ExitCode::SUCCESS,
+                Ok(_) => ExitCode::FAILURE,
+                Err(e) => {
+                    eprintln!("test: cannot run cargo: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         _ => {
-            eprintln!("usage: cargo xtask layers [--metadata FILE]");
+            eprintln!("usage: cargo xtask layers [--metadata FILE] | cargo xtask test [ARGS…]");
             ExitCode::from(2)
         }
     }

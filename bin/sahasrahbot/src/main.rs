@@ -1,1 +1,76 @@
-fn main() {}
+//! The `sahasrahbot` binary: command line, start-up wiring and supervision.
+
+mod cli;
+mod error;
+mod logging;
+mod run;
+mod subsystems;
+mod supervisor;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use sahasrahbot_core::config::Config;
+
+use crate::cli::{Cli, Command, ConfigCommand};
+use crate::error::AppError;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            report(&e);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+#[expect(
+    clippy::print_stderr,
+    reason = "the one place errors reach the user before or without logging"
+)]
+fn report(error: &AppError) {
+    eprintln!("error: {error}");
+}
+
+fn dispatch(cli: Cli) -> Result<(), AppError> {
+    let config = Config::load(cli.config.as_deref());
+    match cli.command.unwrap_or(Command::Run) {
+        Command::Config {
+            command: ConfigCommand::Check,
+        } => config_check(config?),
+        Command::Migrate => {
+            let config = config?;
+            logging::init(&config.log)?;
+            runtime()?.block_on(run::migrate_only(&config))
+        }
+        Command::Run => {
+            let config = config?;
+            logging::init(&config.log)?;
+            runtime()?.block_on(run::run(config))
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, AppError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(AppError::Runtime)
+}
+
+#[expect(
+    clippy::print_stdout,
+    reason = "config check prints its report for the user"
+)]
+fn config_check(config: Config) -> Result<(), AppError> {
+    print!("{}", config.to_masked_toml());
+    println!();
+    println!("# subsystems");
+    for status in subsystems::plan(&config) {
+        println!("#   {status}");
+    }
+    println!("# configuration is valid");
+    Ok(())
+}

@@ -1,0 +1,48 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// SahasrahBot: the ALTTP Randomizer community bot for Discord, racetime.gg and the web.
+#[derive(Debug, Parser)]
+#[command(name = "sahasrahbot", version, about)]
+pub(crate) struct Cli {
+    /// The configuration file (default: sahasrahbot.toml in the working directory, if it
+    /// exists).
+    #[arg(
+        long,
+        short,
+        global = true,
+        env = "SAHASRAHBOT_CONFIG",
+        value_name = "FILE"
+    )]
+    pub(crate) config: Option<PathBuf>,
+
+    /// What to do (default: run).
+    #[command(subcommand)]
+    pub(crate) command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Start the bot: connect, migrate, run every configured subsystem until SIGINT/SIGTERM.
+    Run,
+    /// Bring the database schema up to date (adopting a Python bot database) and exit.
+    Migrate,
+    /// Configuration tools.
+    Config {
+        /// The configuration subcommand.
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+/// `sahasrahbot config …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ConfigCommand {
+    /// Print the effective configuration with secrets masked; exit non-zero listing every
+    /// invalid value.
+    Check,
+}

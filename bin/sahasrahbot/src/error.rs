@@ -1,0 +1,36 @@
+//! The binary's error type and exit codes.
+
+use sahasrahbot_core::config::ConfigError;
+
+/// Why the binary stopped with a failure.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum AppError {
+    /// The configuration is unreadable or invalid (exit code 2).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Logging could not start (exit code 2).
+    #[error(transparent)]
+    Logging(#[from] crate::logging::LoggingError),
+    /// The async runtime could not start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    /// The database could not be reached or opened.
+    #[error(transparent)]
+    Database(#[from] sahasrahbot_core::Error),
+    /// The database schema could not be brought up to date.
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sahasrahbot_migrations::MigrateError),
+    /// The shutdown signal handler could not be installed.
+    #[error("cannot listen for shutdown signals: {0}")]
+    Signal(#[source] std::io::Error),
+}
+
+impl AppError {
+    /// The process exit code: 2 for configuration problems, 1 otherwise.
+    pub(crate) fn exit_code(&self) -> u8 {
+        match self {
+            Self::Config(_) | Self::Logging(_) => 2,
+            _ => 1,
+        }
+    }
+}

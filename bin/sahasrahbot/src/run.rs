@@ -1,0 +1,100 @@
+//! `sahasrahbot run` and `sahasrahbot migrate`.
+
+use std::time::Duration;
+
+use sahasrahbot_api::AppState;
+use sahasrahbot_core::config::Config;
+use sahasrahbot_core::db;
+use sea_orm::DatabaseConnection;
+use tokio_util::sync::CancellationToken;
+
+use crate::error::AppError;
+use crate::subsystems::{self, State};
+use crate::supervisor::{Backoff, Supervisor};
+
+/// How long subsystems get to stop after SIGINT/SIGTERM (the whole shutdown stays within
+/// 10 s: this, then closing the database pool).
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(8);
+
+async fn connect_and_migrate(config: &Config) -> Result<DatabaseConnection, AppError> {
+    let timeout = Duration::from_secs(config.database.connect_timeout_secs);
+    let options = db::DbOptions {
+        max_connections: config.database.max_connections,
+        connect_timeout: timeout,
+        acquire_timeout: timeout,
+        ..db::DbOptions::default()
+    };
+    let conn = db::connect(&config.database.url, &options).await?;
+    let report = sahasrahbot_migrations::migrate(&conn).await?;
+    tracing::info!(%report, "database ready");
+    Ok(conn)
+}
+
+/// Connects, brings the schema up to date and exits.
+pub(crate) async fn migrate_only(config: &Config) -> Result<(), AppError> {
+    let conn = connect_and_migrate(config).await?;
+    // Closing a pool that is going away anyway; a failure here changes nothing for the user.
+    let _ = conn.close().await;
+    Ok(())
+}
+
+/// Runs the bot until SIGINT or SIGTERM.
+pub(crate) async fn run(config: Config) -> Result<(), AppError> {
+    let conn = connect_and_migrate(&config).await?;
+    let cancel = CancellationToken::new();
+    let mut supervisor = Supervisor::new(cancel.clone(), Backoff::default());
+
+    for status in subsystems::plan(&config) {
+        match &status.state {
+            State::Enabled(_) => tracing::info!(subsystem = %status.name, "{status}"),
+            State::Disabled(_) => tracing::info!(subsystem = %status.name, "{status}"),
+            State::NotBuilt => tracing::warn!(subsystem = %status.name, "{status}"),
+        }
+    }
+
+    if config.api.enabled {
+        let listen = config.api.listen.clone();
+        let state = AppState { db: conn.clone() };
+        supervisor.spawn(
+            "api",
+            Box::new(move |cancel| {
+                let (listen, state) = (listen.clone(), state.clone());
+                Box::pin(async move {
+                    sahasrahbot_api::serve(&listen, state, cancel)
+                        .await
+                        .map_err(Into::into)
+                })
+            }),
+        );
+    }
+
+    tracing::info!("SahasrahBot is running; SIGINT or SIGTERM stops it");
+    shutdown_signal().await?;
+    tracing::info!("shutting down");
+    let aborted = supervisor.shutdown(SHUTDOWN_GRACE).await;
+    if aborted > 0 {
+        tracing::warn!(aborted, "subsystems did not stop in time and were aborted");
+    }
+    if let Err(e) = conn.close().await {
+        tracing::warn!(error = %e, "closing the database pool failed");
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on the first SIGINT or SIGTERM.
+async fn shutdown_signal() -> Result<(), AppError> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).map_err(AppError::Signal)?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r.map_err(AppError::Signal),
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.map_err(AppError::Signal)
+    }
+}
