@@ -111,7 +111,11 @@ pub struct BotConfig {
     /// Refresh the token this long before it expires (if the lifetime is shorter than this,
     /// refresh at half-life). Default 600 s.
     pub token_refresh_margin: Duration,
-    /// Liveness ping on every room socket. Default 30 s.
+    /// After a token refresh each room reconnects at a random moment within this window (the
+    /// old token stays valid for [`BotConfig::token_refresh_margin`]). Default 60 s.
+    pub token_reconnect_spread: Duration,
+    /// Liveness ping on every room socket; three intervals without any frame count as a lost
+    /// connection. Default 30 s.
     pub ping_interval: Duration,
     /// Chat command prefix. Default `!`.
     pub command_prefix: String,
@@ -163,6 +167,7 @@ impl BotConfig {
                 max: Duration::from_secs(300),
             },
             token_refresh_margin: Duration::from_secs(600),
+            token_reconnect_spread: Duration::from_secs(60),
             ping_interval: Duration::from_secs(30),
             command_prefix: "!".to_owned(),
             max_message_size: 1 << 20,

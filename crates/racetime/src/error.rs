@@ -44,6 +44,9 @@ pub enum Error {
     /// A URL could not be built.
     #[error("bad URL: {0}")]
     Url(#[from] url::ParseError),
+    /// The socket closed, ended, timed out or stopped answering.
+    #[error("disconnected: {0}")]
+    Disconnected(String),
     /// A frame that is valid JSON but not a server message (e.g. no `type`).
     #[error("malformed frame: {0}")]
     MalformedFrame(String),

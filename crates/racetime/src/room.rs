@@ -397,7 +397,7 @@ impl<H: RaceHandler> RoomTask<H> {
     fn ws_config(&self) -> WebSocketConfig {
         // Chat-sized buffers: the 128 KiB defaults would dominate the memory of idle rooms.
         WebSocketConfig::default()
-            .read_buffer_size(4096)
+            .read_buffer_size(2048)
             .write_buffer_size(0)
             .max_write_buffer_size(1 << 20)
             .max_message_size(Some(self.config.max_message_size))
@@ -439,7 +439,9 @@ impl<H: RaceHandler> RoomTask<H> {
             let cancel = self.cancel.clone();
             let connected = tokio::select! {
                 _ = cancel.cancelled() => return,
-                r = self.connect() => r,
+                // Boxed: the connect future is large and only lives while connecting, so it
+                // should not inflate every idle room task.
+                r = Box::pin(self.connect()) => r,
             };
             let result = match connected {
                 Ok(mut ws) => {
@@ -450,7 +452,7 @@ impl<H: RaceHandler> RoomTask<H> {
                             warn!(error = %e, "begin hook failed");
                         }
                     }
-                    let r = self.serve(&mut ws, &mut failures, &mut pending).await;
+                    let r = Box::pin(self.serve(&mut ws, &mut failures, &mut pending)).await;
                     let _ = tokio::time::timeout(Duration::from_secs(5), ws.close(None)).await;
                     r
                 }
@@ -498,31 +500,49 @@ impl<H: RaceHandler> RoomTask<H> {
         let mut ping = tokio::time::interval(self.config.ping_interval);
         ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         ping.reset();
+        let mut last_frame = tokio::time::Instant::now();
+        // After a token refresh, reconnect at a random moment within the spread so that
+        // thousands of rooms do not reconnect at once (the old token stays valid meanwhile).
+        let mut reconnect_at: Option<tokio::time::Instant> = None;
         loop {
+            let reconnect_sleep = async {
+                match reconnect_at {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
                 biased;
                 _ = self.cancel.cancelled() => return Disconnect::Exit,
-                changed = self.token.changed() => {
+                changed = self.token.changed(), if reconnect_at.is_none() => {
                     if changed.is_err() {
                         return Disconnect::Exit;
                     }
-                    return Disconnect::NewToken;
+                    let spread = self.config.token_reconnect_spread;
+                    let delay = if spread.is_zero() {
+                        Duration::ZERO
+                    } else {
+                        rand::thread_rng().gen_range(Duration::ZERO..=spread)
+                    };
+                    reconnect_at = Some(tokio::time::Instant::now() + delay);
                 }
+                _ = reconnect_sleep => return Disconnect::NewToken,
                 frame = ws.next() => match frame {
                     Some(Ok(Message::Text(text))) => {
                         *failures = 0;
+                        last_frame = tokio::time::Instant::now();
                         if let Flow::Stop = self.on_text(text.as_str()).await {
                             return Disconnect::Exit;
                         }
                     }
                     Some(Ok(Message::Close(frame))) => {
-                        return Disconnect::Failed(Error::InvalidRequest(format!(
+                        return Disconnect::Failed(Error::Disconnected(format!(
                             "server closed the socket: {frame:?}"
                         )));
                     }
-                    Some(Ok(_)) => {}
+                    Some(Ok(_)) => last_frame = tokio::time::Instant::now(),
                     Some(Err(e)) => return Disconnect::Failed(e.into()),
-                    None => return Disconnect::Failed(Error::InvalidRequest("socket ended".to_owned())),
+                    None => return Disconnect::Failed(Error::Disconnected("socket ended".to_owned())),
                 },
                 Some(frame) = self.outbound.recv() => {
                     if let Err(e) = ws.send(Message::text(frame.clone())).await {
@@ -534,6 +554,11 @@ impl<H: RaceHandler> RoomTask<H> {
                     Control::Inject(message, done) => self.inject(message, done),
                 },
                 _ = ping.tick() => {
+                    // Every ping is answered with a pong: silence for three intervals means the
+                    // connection is dead even if TCP has not noticed.
+                    if last_frame.elapsed() > self.config.ping_interval * 3 {
+                        return Disconnect::Failed(Error::Disconnected("keepalive timeout".to_owned()));
+                    }
                     if let Err(e) = ws.send(Message::text(r#"{"action":"ping"}"#)).await {
                         return Disconnect::Failed(e.into());
                     }
@@ -648,4 +673,46 @@ fn truncate(s: &str, max: usize) -> &str {
         end -= 1;
     }
     &s[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::HostConfig;
+    use crate::handler::HandlerResult;
+
+    struct Nop;
+    impl RaceHandler for Nop {}
+
+    #[tokio::test]
+    async fn idle_room_is_small() {
+        let (_tx, token) = watch::channel(Arc::new(AccessToken {
+            value: "t".into(),
+            expires_in: Duration::from_secs(1),
+        }));
+        let api = Arc::new(Api::new(HostConfig::insecure("127.0.0.1", 1)).unwrap());
+        let race = RaceData {
+            name: "cat/slug".into(),
+            ..RaceData::default()
+        };
+        let (_handle, task) = new_room(
+            1,
+            race,
+            Nop,
+            Arc::new(Commands::new()),
+            Arc::new(BotConfig::new("cat", "id", "secret")),
+            api,
+            token,
+            Arc::new(tokio::sync::Notify::new()),
+            CancellationToken::new(),
+            HandlerRegistry::new(),
+        );
+        let fut = task.run();
+        let size = std::mem::size_of_val(&fut);
+        // The task's own state, including the socket struct (sized for its TLS variant); the
+        // socket's read buffer (2 KiB, grows only for bigger frames) and the race data come on
+        // top.
+        assert!(size <= 4096, "room task future is {size} bytes");
+        let _: HandlerResult = Ok(());
+    }
 }

@@ -109,7 +109,11 @@ async fn discovers_unlisted_room_and_dispatches_commands() {
 
     bot.cancel.cancel();
     tokio::time::timeout(WAIT, bot.task).await.unwrap().unwrap();
-    assert_eq!(fake.open_bot_sockets_total(), 0, "shutdown closes sockets");
+    assert!(
+        fake.wait_until(WAIT, |f| f.open_bot_sockets_total() == 0)
+            .await,
+        "shutdown closes sockets"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -605,5 +609,27 @@ async fn join_by_name_checks_category_and_should_handle() {
     );
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(fake.bot_connections(&open).len(), 1, "joined once");
+    bot.cancel.cancel();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pings_keep_a_quiet_room_connected() {
+    let fake = FakeRacetime::start().await.unwrap();
+    let mut config = test_config(&fake);
+    config.ping_interval = Duration::from_millis(20);
+    let bot = start_bot(config).await;
+    let room = fake.open_race(NewRace::default());
+    assert!(
+        fake.wait_until(WAIT, |f| f.open_bot_sockets(&room) == 1)
+            .await
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let pings = fake
+        .bot_actions(&room)
+        .iter()
+        .filter(|a| a["action"] == "ping")
+        .count();
+    assert!(pings >= 5, "{pings} pings");
+    assert_eq!(fake.bot_connections(&room).len(), 1, "pongs keep it alive");
     bot.cancel.cancel();
 }

@@ -166,6 +166,7 @@ pub fn test_config(fake: &FakeRacetime) -> BotConfig {
         max: Duration::from_millis(200),
     };
     c.max_reconnect_failures = 4;
+    c.token_reconnect_spread = Duration::from_millis(50);
     c
 }
 
