@@ -25,7 +25,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 pub use secret::Secret;
-pub use validate::{DATABASE_SCHEMES, Problem, mask_url_password};
+pub use validate::{DATABASE_SCHEMES, Problem};
 
 /// The default configuration file, looked up in the working directory.
 pub const DEFAULT_FILE: &str = "sahasrahbot.toml";

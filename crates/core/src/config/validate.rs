@@ -7,6 +7,7 @@ use serde::Serializer;
 use url::Url;
 
 use super::Config;
+use crate::db::mask_url_password;
 
 /// One invalid configuration value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,26 +43,6 @@ pub(super) fn render(problems: &[Problem]) -> String {
 
 /// The database URL schemes the bot can connect to.
 pub const DATABASE_SCHEMES: &[&str] = &["sqlite", "mysql", "mariadb", "postgres", "postgresql"];
-
-/// `url` with any password replaced by `****`, for messages and printed configuration.
-pub fn mask_url_password(url: &str) -> String {
-    match Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            // Setting a password fails only for URLs that cannot have one, and this one has.
-            let _ = parsed.set_password(Some("****"));
-            parsed.to_string()
-        }
-        Ok(_) => url.to_owned(),
-        // Not a URL: mask whatever sits between the last ':' and '@' before the host.
-        Err(_) => match (url.find("://"), url.rfind('@')) {
-            (Some(s), Some(at)) if at > s => match url[s + 3..at].find(':') {
-                Some(c) => format!("{}****{}", &url[..s + 3 + c + 1], &url[at..]),
-                None => url.to_owned(),
-            },
-            _ => url.to_owned(),
-        },
-    }
-}
 
 pub(super) fn serialize_masked_url<S: Serializer>(url: &str, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&mask_url_password(url))
@@ -208,19 +189,6 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn masks_passwords_in_urls() {
-        assert_eq!(
-            mask_url_password("mysql://u:secret@h:3306/db"),
-            "mysql://u:****@h:3306/db"
-        );
-        assert_eq!(mask_url_password("postgres://u@h/db"), "postgres://u@h/db");
-        assert_eq!(
-            mask_url_password("sqlite://data/x.db"),
-            "sqlite://data/x.db"
-        );
-    }
 
     #[test]
     fn default_config_is_valid() {
