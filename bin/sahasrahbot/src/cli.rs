@@ -31,6 +31,12 @@ pub(crate) enum Command {
     Run,
     /// Bring the database schema up to date (adopting a Python bot database) and exit.
     Migrate,
+    /// Preset tools.
+    Presets {
+        /// The presets subcommand.
+        #[command(subcommand)]
+        command: PresetsCommand,
+    },
     /// Configuration tools.
     Config {
         /// The configuration subcommand.
@@ -45,4 +51,15 @@ pub(crate) enum ConfigCommand {
     /// Print the effective configuration with secrets masked; exit non-zero listing every
     /// invalid value.
     Check,
+}
+
+/// `sahasrahbot presets …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum PresetsCommand {
+    /// Validate every preset file of a directory (default: `presets.dir`); name each bad
+    /// file and why, and exit 1 when there is any.
+    Check {
+        /// The preset directory, holding one sub-directory per game.
+        dir: Option<PathBuf>,
+    },
 }

@@ -20,6 +20,12 @@ pub(crate) enum AppError {
     /// The database schema could not be brought up to date.
     #[error("database migration failed: {0}")]
     Migrate(#[from] sahasrahbot_migrations::MigrateError),
+    /// `presets check` was given something that is not a directory (exit code 2).
+    #[error("{} is not a preset directory", .0.display())]
+    PresetDir(std::path::PathBuf),
+    /// `presets check` found bad files (listed on standard output).
+    #[error("{0} preset file(s) are invalid")]
+    BadPresets(usize),
     /// The shutdown signal handler could not be installed.
     #[error("cannot listen for shutdown signals: {0}")]
     Signal(#[source] std::io::Error),
@@ -29,7 +35,7 @@ impl AppError {
     /// The process exit code: 2 for configuration problems, 1 otherwise.
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
-            Self::Config(_) | Self::Logging(_) => 2,
+            Self::Config(_) | Self::Logging(_) | Self::PresetDir(_) => 2,
             _ => 1,
         }
     }

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use sahasrahbot_core::config::Config;
 
-use crate::cli::{Cli, Command, ConfigCommand};
+use crate::cli::{Cli, Command, ConfigCommand, PresetsCommand};
 use crate::error::AppError;
 
 fn main() -> ExitCode {
@@ -40,6 +40,15 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
         Command::Config {
             command: ConfigCommand::Check,
         } => config_check(config?),
+        Command::Presets {
+            command: PresetsCommand::Check { dir },
+        } => {
+            let dir = match dir {
+                Some(dir) => dir,
+                None => config?.presets.dir,
+            };
+            presets_check(&dir)
+        }
         Command::Migrate => {
             let config = config?;
             logging::init(&config.log)?;
@@ -50,6 +59,26 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
             logging::init(&config.log)?;
             runtime()?.block_on(run::run(config))
         }
+    }
+}
+
+#[expect(
+    clippy::print_stdout,
+    reason = "presets check prints its report for the user"
+)]
+fn presets_check(dir: &std::path::Path) -> Result<(), AppError> {
+    if !dir.is_dir() {
+        return Err(AppError::PresetDir(dir.to_owned()));
+    }
+    let problems = sahasrahbot_core::presets::check_dir(dir);
+    for (file, reason) in &problems {
+        println!("{}: {reason}", file.display());
+    }
+    if problems.is_empty() {
+        println!("presets: every file under {} is valid", dir.display());
+        Ok(())
+    } else {
+        Err(AppError::BadPresets(problems.len()))
     }
 }
 

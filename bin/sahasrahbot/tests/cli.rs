@@ -303,3 +303,40 @@ async fn migrate_adopts_a_python_bot_database_on_mariadb() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("database already up to date"), "{err}");
 }
+
+#[test]
+fn presets_check_names_each_bad_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let alttpr = dir.path().join("presets/alttpr");
+    std::fs::create_dir_all(&alttpr).expect("mkdir");
+    std::fs::write(alttpr.join("broken.yaml"), "settings: [unclosed\n").expect("write");
+    std::fs::write(alttpr.join("old.yml"), "goal_name: x\n").expect("write");
+    let (code, out, err) = output(&mut bot(dir.path(), &["presets", "check", "presets"]));
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("presets/alttpr/broken.yaml: "), "{out}");
+    assert!(
+        out.contains("presets/alttpr/old.yml: ignored: only .yaml files are loaded"),
+        "{out}"
+    );
+    assert_eq!(err, "error: 2 preset file(s) are invalid\n");
+}
+
+#[test]
+fn presets_check_passes_on_the_shipped_presets() {
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../presets");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, out, err) = output(&mut bot(
+        dir.path(),
+        &["presets", "check", shipped.to_str().expect("utf-8")],
+    ));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("is valid"), "{out}");
+}
+
+#[test]
+fn presets_check_rejects_a_missing_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, err) = output(&mut bot(dir.path(), &["presets", "check", "nope"]));
+    assert_eq!(code, 2);
+    assert_eq!(err, "error: nope is not a preset directory\n");
+}
