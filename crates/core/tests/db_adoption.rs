@@ -144,6 +144,10 @@ async fn python_bot_database_is_adopted_and_readable() {
     assert_eq!(runs[0].reattempted, None);
     assert_eq!(runs[0].review_status, "pending");
 
+    // Every entity reads the real legacy tables (all rows, every column).
+    let errors = select_every_entity(conn).await;
+    assert!(errors.is_empty(), "{errors:#?}");
+
     // Nothing was rewritten: the aerich ledger is intact, and a second run has no work.
     let aerich = conn
         .query_one(sea_orm::Statement::from_string(
@@ -157,4 +161,68 @@ async fn python_bot_database_is_adopted_and_readable() {
     let again = migrate(conn).await.expect("second run");
     assert_eq!(again.outcome, MigrationOutcome::UpToDate);
     assert_eq!(users::Entity::find().count(conn).await.expect("count"), 1);
+}
+
+/// Selects every column of every entity, so that a column name or type the database does
+/// not have fails here rather than in production.
+async fn select_every_entity(conn: &sea_orm::DatabaseConnection) -> Vec<String> {
+    use sahasrahbot_core::db::entities::*;
+    let mut errors = Vec::new();
+    macro_rules! check {
+        ($($m:ident),* $(,)?) => {$(
+            if let Err(e) = $m::Entity::find().all(conn).await {
+                errors.push(format!("{}: {e}", stringify!($m)));
+            }
+        )*};
+    }
+    check!(
+        asynctournament,
+        asynctournamentauditlog,
+        asynctournamentliverace,
+        asynctournamentpermalink,
+        asynctournamentpermalinkpool,
+        asynctournamentpermissions,
+        asynctournamentrace,
+        asynctournamentreviewnotes,
+        asynctournamentwhitelist,
+        audit_generated_games,
+        audit_messages,
+        authorizationkeypermissions,
+        authorizationkeys,
+        config,
+        daily,
+        discord_server_categories,
+        discord_server_lists,
+        inquirymessageconfig,
+        nick_verification,
+        presetnamespacecollaborators,
+        presetnamespaces,
+        presets,
+        racerverification,
+        racetimekonotgame,
+        racetimekonotsegment,
+        ranked_choice_authorized_voters,
+        ranked_choice_candidate,
+        ranked_choice_election,
+        ranked_choice_votes,
+        rtggoverridewhitelist,
+        rtggunlistedrooms,
+        rtggwatcher,
+        rtggwatcherplayer,
+        scheduledevents,
+        scheduleepisode,
+        scheduleepisodeplayer,
+        scheduleevent,
+        sgl2023onsitehistory,
+        spoiler_races,
+        telemetry_events,
+        tournament_games,
+        tournament_results,
+        tournamentpresethistory,
+        triforcetexts,
+        triforcetextsconfig,
+        users,
+        verifiedracer,
+    );
+    errors
 }

@@ -39,57 +39,57 @@ pub struct Model {
 pub enum Relation {
     /// Rows of `asynctournamentauditlog` pointing here.
     #[sea_orm(has_many = "super::asynctournamentauditlog::Entity")]
-    Asynctournamentauditlog,
+    AsyncTournamentAuditLog,
     /// Rows of `asynctournamentliverace` pointing here.
     #[sea_orm(has_many = "super::asynctournamentliverace::Entity")]
-    Asynctournamentliverace,
+    AsyncTournamentLiveRace,
     /// Rows of `asynctournamentpermalinkpool` pointing here.
     #[sea_orm(has_many = "super::asynctournamentpermalinkpool::Entity")]
-    Asynctournamentpermalinkpool,
+    AsyncTournamentPermalinkPool,
     /// Rows of `asynctournamentpermissions` pointing here.
     #[sea_orm(has_many = "super::asynctournamentpermissions::Entity")]
-    Asynctournamentpermissions,
+    AsyncTournamentPermissions,
     /// Rows of `asynctournamentrace` pointing here.
     #[sea_orm(has_many = "super::asynctournamentrace::Entity")]
-    Asynctournamentrace,
+    AsyncTournamentRace,
     /// Rows of `asynctournamentwhitelist` pointing here.
     #[sea_orm(has_many = "super::asynctournamentwhitelist::Entity")]
-    Asynctournamentwhitelist,
+    AsyncTournamentWhitelist,
 }
 
 impl Related<super::asynctournamentauditlog::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Asynctournamentauditlog.def()
+        Relation::AsyncTournamentAuditLog.def()
     }
 }
 
 impl Related<super::asynctournamentliverace::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Asynctournamentliverace.def()
+        Relation::AsyncTournamentLiveRace.def()
     }
 }
 
 impl Related<super::asynctournamentpermalinkpool::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Asynctournamentpermalinkpool.def()
+        Relation::AsyncTournamentPermalinkPool.def()
     }
 }
 
 impl Related<super::asynctournamentpermissions::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Asynctournamentpermissions.def()
+        Relation::AsyncTournamentPermissions.def()
     }
 }
 
 impl Related<super::asynctournamentrace::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Asynctournamentrace.def()
+        Relation::AsyncTournamentRace.def()
     }
 }
 
 impl Related<super::asynctournamentwhitelist::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Asynctournamentwhitelist.def()
+        Relation::AsyncTournamentWhitelist.def()
     }
 }
 

@@ -62,7 +62,7 @@ pub enum Relation {
     Permalink,
     /// Rows of `asynctournamentrace` pointing here.
     #[sea_orm(has_many = "super::asynctournamentrace::Entity")]
-    Asynctournamentrace,
+    AsyncTournamentRace,
 }
 
 impl Related<super::asynctournamentpermalinkpool::Entity> for Entity {
@@ -85,7 +85,7 @@ impl Related<super::asynctournamentpermalink::Entity> for Entity {
 
 impl Related<super::asynctournamentrace::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Asynctournamentrace.def()
+        Relation::AsyncTournamentRace.def()
     }
 }
 

@@ -42,10 +42,10 @@ pub enum Relation {
     Pool,
     /// Rows of `asynctournamentliverace` pointing here.
     #[sea_orm(has_many = "super::asynctournamentliverace::Entity")]
-    Asynctournamentliverace,
+    AsyncTournamentLiveRace,
     /// Rows of `asynctournamentrace` pointing here.
     #[sea_orm(has_many = "super::asynctournamentrace::Entity")]
-    Asynctournamentrace,
+    AsyncTournamentRace,
 }
 
 impl Related<super::asynctournamentpermalinkpool::Entity> for Entity {
@@ -56,13 +56,13 @@ impl Related<super::asynctournamentpermalinkpool::Entity> for Entity {
 
 impl Related<super::asynctournamentliverace::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Asynctournamentliverace.def()
+        Relation::AsyncTournamentLiveRace.def()
     }
 }
 
 impl Related<super::asynctournamentrace::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Asynctournamentrace.def()
+        Relation::AsyncTournamentRace.def()
     }
 }
 

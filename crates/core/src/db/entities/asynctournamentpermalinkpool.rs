@@ -36,10 +36,10 @@ pub enum Relation {
     Tournament,
     /// Rows of `asynctournamentliverace` pointing here.
     #[sea_orm(has_many = "super::asynctournamentliverace::Entity")]
-    Asynctournamentliverace,
+    AsyncTournamentLiveRace,
     /// Rows of `asynctournamentpermalink` pointing here.
     #[sea_orm(has_many = "super::asynctournamentpermalink::Entity")]
-    Asynctournamentpermalink,
+    AsyncTournamentPermalink,
 }
 
 impl Related<super::asynctournament::Entity> for Entity {
@@ -50,13 +50,13 @@ impl Related<super::asynctournament::Entity> for Entity {
 
 impl Related<super::asynctournamentliverace::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Asynctournamentliverace.def()
+        Relation::AsyncTournamentLiveRace.def()
     }
 }
 
 impl Related<super::asynctournamentpermalink::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Asynctournamentpermalink.def()
+        Relation::AsyncTournamentPermalink.def()
     }
 }
 

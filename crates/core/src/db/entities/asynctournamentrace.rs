@@ -113,7 +113,7 @@ pub enum Relation {
     User,
     /// Rows of `asynctournamentreviewnotes` pointing here.
     #[sea_orm(has_many = "super::asynctournamentreviewnotes::Entity")]
-    Asynctournamentreviewnotes,
+    AsyncTournamentReviewNotes,
 }
 
 impl Related<super::asynctournamentpermalink::Entity> for Entity {
@@ -136,7 +136,7 @@ impl Related<super::asynctournamentliverace::Entity> for Entity {
 
 impl Related<super::asynctournamentreviewnotes::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Asynctournamentreviewnotes.def()
+        Relation::AsyncTournamentReviewNotes.def()
     }
 }
 

@@ -21,12 +21,12 @@ pub struct Model {
 pub enum Relation {
     /// Rows of `authorizationkeypermissions` pointing here.
     #[sea_orm(has_many = "super::authorizationkeypermissions::Entity")]
-    Authorizationkeypermissions,
+    AuthorizationKeyPermissions,
 }
 
 impl Related<super::authorizationkeypermissions::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Authorizationkeypermissions.def()
+        Relation::AuthorizationKeyPermissions.def()
     }
 }
 

@@ -21,7 +21,7 @@ pub struct Model {
 pub enum Relation {
     /// Rows of `presetnamespacecollaborators` pointing here.
     #[sea_orm(has_many = "super::presetnamespacecollaborators::Entity")]
-    Presetnamespacecollaborators,
+    PresetNamespaceCollaborators,
     /// Rows of `presets` pointing here.
     #[sea_orm(has_many = "super::presets::Entity")]
     Presets,
@@ -29,7 +29,7 @@ pub enum Relation {
 
 impl Related<super::presetnamespacecollaborators::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Presetnamespacecollaborators.def()
+        Relation::PresetNamespaceCollaborators.def()
     }
 }
 

@@ -43,12 +43,12 @@ pub struct Model {
 pub enum Relation {
     /// Rows of `verifiedracer` pointing here.
     #[sea_orm(has_many = "super::verifiedracer::Entity")]
-    Verifiedracer,
+    VerifiedRacer,
 }
 
 impl Related<super::verifiedracer::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Verifiedracer.def()
+        Relation::VerifiedRacer.def()
     }
 }
 

@@ -25,12 +25,12 @@ pub struct Model {
 pub enum Relation {
     /// Rows of `rtggwatcherplayer` pointing here.
     #[sea_orm(has_many = "super::rtggwatcherplayer::Entity")]
-    Rtggwatcherplayer,
+    RTGGWatcherPlayer,
 }
 
 impl Related<super::rtggwatcherplayer::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Rtggwatcherplayer.def()
+        Relation::RTGGWatcherPlayer.def()
     }
 }
 

@@ -57,7 +57,7 @@ pub enum Relation {
     ApprovedBy,
     /// Rows of `scheduleepisodeplayer` pointing here.
     #[sea_orm(has_many = "super::scheduleepisodeplayer::Entity")]
-    Scheduleepisodeplayer,
+    ScheduleEpisodePlayer,
 }
 
 impl Related<super::scheduleevent::Entity> for Entity {
@@ -74,7 +74,7 @@ impl Related<super::users::Entity> for Entity {
 
 impl Related<super::scheduleepisodeplayer::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Scheduleepisodeplayer.def()
+        Relation::ScheduleEpisodePlayer.def()
     }
 }
 

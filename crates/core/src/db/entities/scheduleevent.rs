@@ -43,12 +43,12 @@ pub struct Model {
 pub enum Relation {
     /// Rows of `scheduleepisode` pointing here.
     #[sea_orm(has_many = "super::scheduleepisode::Entity")]
-    Scheduleepisode,
+    ScheduleEpisode,
 }
 
 impl Related<super::scheduleepisode::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Scheduleepisode.def()
+        Relation::ScheduleEpisode.def()
     }
 }
 

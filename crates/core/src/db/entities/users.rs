@@ -33,66 +33,66 @@ pub struct Model {
 pub enum Relation {
     /// Rows of `asynctournamentauditlog` pointing here.
     #[sea_orm(has_many = "super::asynctournamentauditlog::Entity")]
-    Asynctournamentauditlog,
+    AsyncTournamentAuditLog,
     /// Rows of `asynctournamentpermissions` pointing here.
     #[sea_orm(has_many = "super::asynctournamentpermissions::Entity")]
-    Asynctournamentpermissions,
+    AsyncTournamentPermissions,
     /// Rows of `asynctournamentreviewnotes` pointing here.
     #[sea_orm(has_many = "super::asynctournamentreviewnotes::Entity")]
-    Asynctournamentreviewnotes,
+    AsyncTournamentReviewNotes,
     /// Rows of `asynctournamentwhitelist` pointing here.
     #[sea_orm(has_many = "super::asynctournamentwhitelist::Entity")]
-    Asynctournamentwhitelist,
+    AsyncTournamentWhitelist,
     /// Rows of `scheduleepisode` pointing here.
     #[sea_orm(has_many = "super::scheduleepisode::Entity")]
-    Scheduleepisode,
+    ScheduleEpisode,
     /// Rows of `scheduleepisodeplayer` pointing here.
     #[sea_orm(has_many = "super::scheduleepisodeplayer::Entity")]
-    Scheduleepisodeplayer,
+    ScheduleEpisodePlayer,
     /// Rows of `verifiedracer` pointing here.
     #[sea_orm(has_many = "super::verifiedracer::Entity")]
-    Verifiedracer,
+    VerifiedRacer,
 }
 
 impl Related<super::asynctournamentauditlog::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Asynctournamentauditlog.def()
+        Relation::AsyncTournamentAuditLog.def()
     }
 }
 
 impl Related<super::asynctournamentpermissions::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Asynctournamentpermissions.def()
+        Relation::AsyncTournamentPermissions.def()
     }
 }
 
 impl Related<super::asynctournamentreviewnotes::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Asynctournamentreviewnotes.def()
+        Relation::AsyncTournamentReviewNotes.def()
     }
 }
 
 impl Related<super::asynctournamentwhitelist::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Asynctournamentwhitelist.def()
+        Relation::AsyncTournamentWhitelist.def()
     }
 }
 
 impl Related<super::scheduleepisode::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Scheduleepisode.def()
+        Relation::ScheduleEpisode.def()
     }
 }
 
 impl Related<super::scheduleepisodeplayer::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Scheduleepisodeplayer.def()
+        Relation::ScheduleEpisodePlayer.def()
     }
 }
 
 impl Related<super::verifiedracer::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Verifiedracer.def()
+        Relation::VerifiedRacer.def()
     }
 }
 
