@@ -340,3 +340,44 @@ fn presets_check_rejects_a_missing_directory() {
     assert_eq!(code, 2);
     assert_eq!(err, "error: nope is not a preset directory\n");
 }
+
+#[test]
+fn json_logs_are_one_object_per_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, err) =
+        output(bot(dir.path(), &["migrate"]).env("SAHASRAHBOT_LOG__FORMAT", "json"));
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<serde_json::Value> = err
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert!(
+        lines.iter().any(|l| l["level"] == "INFO"
+            && l["message"] == "database ready"
+            && l["report"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("fresh database"))),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn migrate_creates_the_schema_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        eprintln!("skipping: TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, err) = output(bot(dir.path(), &["migrate"]).env("DATABASE_URL", db.url()));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("fresh database, schema created"), "{err}");
+    let conn = Database::connect(db.url()).await.expect("connect");
+    assert_eq!(
+        users::Entity::find()
+            .all(&conn)
+            .await
+            .expect("users table")
+            .len(),
+        0
+    );
+}
