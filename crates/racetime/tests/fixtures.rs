@@ -200,25 +200,10 @@ async fn client_frames_and_fake_answers_have_the_recorded_shapes() {
 }
 
 async fn reqwest_get(fake: &FakeRacetime, path: &str) -> Value {
-    let url = format!("{}{path}", fake.base_url());
-    let body = tokio::task::spawn_blocking(move || {
-        let stream = std::net::TcpStream::connect(
-            url.trim_start_matches("http://").split('/').next().unwrap(),
-        )
-        .unwrap();
-        http_get(stream, &url)
-    })
-    .await
-    .unwrap();
-    serde_json::from_str(&body).unwrap()
-}
-
-/// A minimal HTTP/1.0 GET, enough for the fake's JSON (keeps reqwest out of dev-deps).
-fn http_get(mut stream: std::net::TcpStream, url: &str) -> String {
-    use std::io::{Read, Write};
-    let path = url.splitn(4, '/').nth(3).map(|p| format!("/{p}")).unwrap();
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: x\r\n\r\n").unwrap();
-    let mut resp = String::new();
-    stream.read_to_string(&mut resp).unwrap();
-    resp.split_once("\r\n\r\n").unwrap().1.to_owned()
+    reqwest::get(format!("{}{path}", fake.base_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
