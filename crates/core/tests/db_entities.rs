@@ -38,6 +38,40 @@ async fn every_entity_matches_the_migrated_schema() {
 }
 
 #[tokio::test]
+async fn updates_refresh_the_updated_column_on_every_backend() {
+    for db in TestDb::all().await {
+        let name = db.name();
+        let conn = db.conn();
+        migrate(conn).await.expect("migrate");
+        let long_ago = at(0, 0, 0, 0) - chrono::Duration::days(3000);
+        let user = users::ActiveModel {
+            display_name: Set(Some("before".to_owned())),
+            created: Set(long_ago),
+            updated: Set(long_ago),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await
+        .expect("insert");
+        assert_eq!(
+            user.updated, long_ago,
+            "{name}: explicit value kept on insert"
+        );
+        let mut active: users::ActiveModel = user.into();
+        active.display_name = Set(Some("after".to_owned()));
+        let updated = active.update(conn).await.expect("update");
+        assert!(close_to_now(updated.updated), "{name}: {}", updated.updated);
+        assert_eq!(updated.created, long_ago, "{name}");
+        let read = users::Entity::find_by_id(updated.id)
+            .one(conn)
+            .await
+            .expect("select")
+            .expect("found");
+        assert_eq!(read, updated, "{name}");
+    }
+}
+
+#[tokio::test]
 async fn rows_round_trip_through_the_entities() {
     for db in TestDb::all().await {
         let name = db.name();

@@ -22,4 +22,22 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModelBehavior for ActiveModel {}
+/// Sets `updated` to the current UTC time on every update that does not set it explicitly,
+/// as MySQL's `ON UPDATE CURRENT_TIMESTAMP(6)` does; SQLite and PostgreSQL have no such
+/// clause. (Bulk `update_many` bypasses this.)
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C>(mut self, _db: &C, insert: bool) -> Result<Self, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        if !insert {
+            // Microseconds: the precision of MySQL's datetime(6).
+            let now = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now().naive_utc(), 6);
+            if !self.updated.is_set() {
+                self.updated = sea_orm::ActiveValue::Set(now);
+            }
+        }
+        Ok(self)
+    }
+}
