@@ -6,7 +6,29 @@
 //!
 //! The binary calls [`migrate`] at start-up (and from `sahasrahbot migrate`); it logs the
 //! returned [`MigrationReport`]. [`pending_migrations`] tells what [`migrate`] would do,
-//! without writing anything.
+//! without writing anything. Run it from one process at a time: two processes migrating the
+//! same empty database at the same moment would race (there is no cross-process lock).
+//!
+//! # Schema decisions
+//! The baseline reproduces the Python bot's *migrated* MySQL database, not its models
+//! (`core.md` §7.3), so that production can be adopted as is. Kept as production has them:
+//! the non-unique index on `users.display_name`; the two identical UNIQUE keys on
+//! `users.rtgg_id`; NULL allowed in `presetnamespaces.name`,
+//! `asynctournament.allowed_reattempts`, `asynctournamentrace.reattempted`,
+//! `asynctournamentpermalink.url` and `ranked_choice_candidate.name`; the plain
+//! `racetimekonotsegment.game_id` with its leftover index; ON DELETE CASCADE from the async
+//! whitelist/permissions/audit-log `user_id`s; no default on `telemetry_events.created_at`;
+//! aerich's index and constraint names. Fixes belong in later migrations, each after a data
+//! check.
+//!
+//! On MySQL/MariaDB the result is identical to the Python bot's: `mysqldump --no-data` of a
+//! migrated database equals that of the fixture dump loaded on the same server, `aerich`
+//! aside (and the `mariadb_schema` test compares `information_schema`). SQLite and PostgreSQL get the natural
+//! types (`bigint` ids, `text` or `jsonb` JSON, `timestamp`/text datetimes), server-side
+//! `DEFAULT` current UTC time, and no `ON UPDATE` (the core entities set those columns).
+//! SQLite string columns are `COLLATE NOCASE` so lookups are case-insensitive as on MySQL;
+//! PostgreSQL compares case-sensitively, so queries that need case-insensitivity there
+//! must fold case themselves.
 
 mod adopt;
 pub mod baseline;
