@@ -132,6 +132,7 @@ impl<F: HandlerFactory> Bot<F> {
     async fn refresh_loop(&self) {
         let cancel = &self.inner.cancel;
         let config = &self.inner.config;
+        let mut last_requested: Option<tokio::time::Instant> = None;
         loop {
             let lifetime = self.inner.token_rx.borrow().expires_in;
             let wait = if lifetime > config.token_refresh_margin {
@@ -139,10 +140,25 @@ impl<F: HandlerFactory> Bot<F> {
             } else {
                 lifetime / 2
             };
-            tokio::select! {
-                _ = cancel.cancelled() => return,
-                _ = tokio::time::sleep(wait) => {}
-                _ = self.inner.refresh.notified() => info!("token refresh requested"),
+            let deadline = tokio::time::Instant::now() + wait;
+            loop {
+                tokio::select! {
+                    _ = cancel.cancelled() => return,
+                    _ = tokio::time::sleep_until(deadline) => break,
+                    _ = self.inner.refresh.notified() => {
+                        // Rooms ask for a token after "Permission denied". A deactivated bot
+                        // is denied with every token, so such requests are rate-limited.
+                        if last_requested
+                            .is_some_and(|t| t.elapsed() < config.token_refresh_cooldown)
+                        {
+                            debug!("token refresh request ignored (cooldown)");
+                            continue;
+                        }
+                        last_requested = Some(tokio::time::Instant::now());
+                        info!("token refresh requested");
+                        break;
+                    }
+                }
             }
             let mut attempt = 0;
             loop {

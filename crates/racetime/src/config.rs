@@ -111,6 +111,9 @@ pub struct BotConfig {
     /// Refresh the token this long before it expires (if the lifetime is shorter than this,
     /// refresh at half-life). Default 600 s.
     pub token_refresh_margin: Duration,
+    /// Least time between two token refreshes requested by rooms after "Permission denied"
+    /// (scheduled refreshes are not limited). Default 30 s.
+    pub token_refresh_cooldown: Duration,
     /// After a token refresh each room reconnects at a random moment within this window (the
     /// old token stays valid for [`BotConfig::token_refresh_margin`]). Default 60 s.
     pub token_reconnect_spread: Duration,
@@ -167,6 +170,7 @@ impl BotConfig {
                 max: Duration::from_secs(300),
             },
             token_refresh_margin: Duration::from_secs(600),
+            token_refresh_cooldown: Duration::from_secs(30),
             token_reconnect_spread: Duration::from_secs(60),
             ping_interval: Duration::from_secs(30),
             command_prefix: "!".to_owned(),

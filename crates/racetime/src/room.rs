@@ -319,6 +319,8 @@ pub(crate) struct RoomTask<H: RaceHandler> {
     pub(crate) refresh: Arc<tokio::sync::Notify>,
     pub(crate) cancel: CancellationToken,
     pub(crate) registry: HandlerRegistry,
+    /// The server refused an action with this socket's token.
+    pub(crate) denied: bool,
 }
 
 /// Creates a room and its (not yet spawned) task.
@@ -360,6 +362,7 @@ pub(crate) fn new_room<H: RaceHandler>(
         refresh,
         cancel,
         registry,
+        denied: false,
     };
     (handle, task)
 }
@@ -519,7 +522,7 @@ impl<H: RaceHandler> RoomTask<H> {
                         return Disconnect::Exit;
                     }
                     let spread = self.config.token_reconnect_spread;
-                    let delay = if spread.is_zero() {
+                    let delay = if spread.is_zero() || std::mem::take(&mut self.denied) {
                         Duration::ZERO
                     } else {
                         rand::thread_rng().gen_range(Duration::ZERO..=spread)
@@ -608,8 +611,9 @@ impl<H: RaceHandler> RoomTask<H> {
             }
             ServerMessage::Error(errors) => {
                 if errors.iter().any(|e| e.starts_with("Permission denied")) {
-                    // The socket's token is no longer valid: ask for a fresh one (the room then
-                    // reconnects with it).
+                    // The socket's token is no longer valid: ask for a fresh one, and reconnect
+                    // as soon as it arrives.
+                    self.denied = true;
                     self.refresh.notify_one();
                 }
                 if let Err(e) = self.handler.error(&self.room, &errors).await {

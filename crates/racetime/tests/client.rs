@@ -633,3 +633,36 @@ async fn pings_keep_a_quiet_room_connected() {
     assert_eq!(fake.bot_connections(&room).len(), 1, "pongs keep it alive");
     bot.cancel.cancel();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_permission_denials_cause_one_refresh() {
+    let fake = FakeRacetime::start().await.unwrap();
+    let bot = start_bot(test_config(&fake)).await;
+    let rooms: Vec<String> = (0..3).map(|_| fake.open_race(NewRace::default())).collect();
+    for room in &rooms {
+        assert!(
+            fake.wait_until(WAIT, |f| f.open_bot_sockets(room) == 1)
+                .await
+        );
+    }
+    fake.expire_tokens();
+    for room in &rooms {
+        for _ in 0..3 {
+            bot.registry.dispatch_command(room, "!count").await.unwrap();
+        }
+    }
+    assert!(
+        fake.wait_until(WAIT, |f| f.issued_tokens().len() >= 2)
+            .await
+    );
+    let fresh = fake.issued_tokens()[1].clone();
+    for room in &rooms {
+        assert!(
+            fake.wait_until(WAIT, |f| f.bot_connections(room).last() == Some(&fresh))
+                .await
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(fake.issued_tokens().len(), 2, "one refresh (cooldown)");
+    bot.cancel.cancel();
+}
