@@ -1,7 +1,29 @@
-//! Seed providers for SahasrahBot.
+//! Seed providers for SahasrahBot (specs: `core.md` §2–§3).
 //!
-//! This crate will hold the `SeedProvider` trait, the reliability contract every provider
-//! call goes through (timeout, retries with backoff, error taxonomy, canonical
-//! `GeneratedSeed`, audit row), each provider (alttpr.com, samus.link, VARIA, DASH, CTJets,
-//! BingoSync, AVIANART, OoTR, the door randomizer, local generators) and spoiler log storage.
-//! See `core.md` §2–§4 of the specs. Nothing is implemented yet.
+//! - [`Contract`] runs every provider call: a timeout per attempt, retries with exponential
+//!   backoff for timeouts, 5xx and 429 only, and the error taxonomy of [`Error`].
+//! - [`SeedProvider`] is implemented by each provider in [`providers`]; they all answer with
+//!   the canonical [`GeneratedSeed`].
+//! - [`Seedgen`] holds every provider and turns a core
+//!   [`ProviderRequest`](sahasrahbot_core::presets::ProviderRequest) into a game, writing the
+//!   `audit_generated_games` row ([`audit`]) on success.
+//! - [`SeedgenConfig`] says where each provider lives; tests point it at local servers.
+//!
+//! Spoiler log formatting and upload (§4) are not implemented yet.
+
+pub mod audit;
+mod config;
+mod contract;
+mod error;
+mod http;
+pub mod providers;
+pub mod pyjson;
+mod seed;
+mod service;
+
+pub use config::{AlttprSettings, DoorsSettings, SeedgenConfig};
+pub use contract::{Completed, Contract, RetryPolicy};
+pub use error::{Error, ErrorKind, Failure, ProviderFailure, Result};
+pub use providers::{ProviderContext, SeedProvider};
+pub use seed::{GeneratedSeed, ProviderMeta, Surface};
+pub use service::Seedgen;
