@@ -37,6 +37,12 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: PresetsCommand,
     },
+    /// Usage telemetry tools.
+    Telemetry {
+        /// The telemetry subcommand.
+        #[command(subcommand)]
+        command: TelemetryCommand,
+    },
     /// Configuration tools.
     Config {
         /// The configuration subcommand.
@@ -62,4 +68,18 @@ pub(crate) enum PresetsCommand {
         /// The preset directory, holding one sub-directory per game.
         dir: Option<PathBuf>,
     },
+}
+
+/// `sahasrahbot telemetry …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum TelemetryCommand {
+    /// Print usage over the last DAYS days: busiest features, outcomes, guilds, per day.
+    Report {
+        /// How many days back.
+        #[arg(default_value_t = 7)]
+        days: u32,
+    },
+    /// Delete events older than `telemetry.retention_days` now (the bot also does this
+    /// daily while running).
+    Purge,
 }

@@ -1,5 +1,7 @@
 //! Log output: tracing-subscriber, text or JSON, `RUST_LOG` over the configured filter.
 
+use std::io::IsTerminal;
+
 use sahasrahbot_core::config::{LogConfig, LogFormat};
 use tracing_subscriber::EnvFilter;
 
@@ -22,8 +24,10 @@ pub(crate) fn init(config: &LogConfig) -> Result<(), LoggingError> {
         filter: filter.clone(),
         source,
     })?;
+    // Colours only on a terminal: log files and journals get plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(env_filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     // A second init (only possible in tests) keeps the first subscriber; nothing to report.
     let _ = match config.format {

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use sahasrahbot_core::config::Config;
 
-use crate::cli::{Cli, Command, ConfigCommand, PresetsCommand};
+use crate::cli::{Cli, Command, ConfigCommand, PresetsCommand, TelemetryCommand};
 use crate::error::AppError;
 
 fn main() -> ExitCode {
@@ -48,6 +48,16 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
                 None => config?.presets.dir,
             };
             presets_check(&dir)
+        }
+        Command::Telemetry { command } => {
+            let config = config?;
+            logging::init(&config.log)?;
+            runtime()?.block_on(async {
+                match command {
+                    TelemetryCommand::Report { days } => run::telemetry_report(&config, days).await,
+                    TelemetryCommand::Purge => run::telemetry_purge(&config).await,
+                }
+            })
         }
         Command::Migrate => {
             let config = config?;

@@ -2,9 +2,11 @@
 
 use std::time::Duration;
 
+use chrono::Utc;
 use sahasrahbot_api::AppState;
 use sahasrahbot_core::config::Config;
 use sahasrahbot_core::db;
+use sahasrahbot_core::telemetry::{self, Telemetry};
 use sea_orm::DatabaseConnection;
 use tokio_util::sync::CancellationToken;
 
@@ -38,6 +40,26 @@ pub(crate) async fn migrate_only(config: &Config) -> Result<(), AppError> {
     Ok(())
 }
 
+/// `telemetry report DAYS`: prints the report.
+#[expect(clippy::print_stdout, reason = "the report is the command's output")]
+pub(crate) async fn telemetry_report(config: &Config, days: u32) -> Result<(), AppError> {
+    let conn = connect_and_migrate(config).await?;
+    let report = telemetry::report(&conn, days, Utc::now().naive_utc()).await?;
+    print!("{report}");
+    let _ = conn.close().await;
+    Ok(())
+}
+
+/// `telemetry purge`: deletes events past the retention period.
+pub(crate) async fn telemetry_purge(config: &Config) -> Result<(), AppError> {
+    let conn = connect_and_migrate(config).await?;
+    let days = config.telemetry.retention_days;
+    let deleted = telemetry::purge(&conn, days, Utc::now().naive_utc()).await?;
+    tracing::info!(deleted, retention_days = days, "telemetry purged");
+    let _ = conn.close().await;
+    Ok(())
+}
+
 /// Runs the bot until SIGINT or SIGTERM.
 pub(crate) async fn run(config: Config) -> Result<(), AppError> {
     let conn = connect_and_migrate(&config).await?;
@@ -50,6 +72,19 @@ pub(crate) async fn run(config: Config) -> Result<(), AppError> {
             State::Disabled(_) => tracing::info!(subsystem = %status.name, "{status}"),
             State::NotBuilt => tracing::warn!(subsystem = %status.name, "{status}"),
         }
+    }
+
+    let telemetry = Telemetry::new(conn.clone(), &config.telemetry);
+    if telemetry.is_enabled() {
+        let retention = config.telemetry.retention_days;
+        let telemetry = telemetry.clone();
+        supervisor.spawn(
+            "telemetry",
+            Box::new(move |cancel| {
+                let telemetry = telemetry.clone();
+                Box::pin(async move { telemetry.run(retention, cancel).await.map_err(Into::into) })
+            }),
+        );
     }
 
     if config.api.enabled {

@@ -78,6 +78,17 @@ pub(crate) fn plan(config: &Config) -> Vec<Status> {
         out.push(status(format!("racetime/{slug}"), state));
     }
     out.push(status(
+        "telemetry",
+        if config.telemetry.enabled {
+            State::Enabled(format!(
+                "flushed every 30 s, kept {} days",
+                config.telemetry.retention_days
+            ))
+        } else {
+            State::Disabled("telemetry.enabled = false".into())
+        },
+    ));
+    out.push(status(
         "api",
         if config.api.enabled {
             State::Enabled(format!("http://{}", config.api.listen))
@@ -107,7 +118,11 @@ mod tests {
             .map(|s| s.name.as_str())
             .collect();
         assert_eq!(enabled, vec!["api"]);
-        assert_eq!(plan.len(), 2 + 12 + 1, "discord, audit, 12 categories, api");
+        assert_eq!(
+            plan.len(),
+            2 + 12 + 2,
+            "discord, audit, 12 categories, telemetry, api"
+        );
         assert_eq!(
             find(&plan, "racetime/smw-hacks"),
             &State::Disabled(
@@ -140,6 +155,9 @@ mod tests {
             ..Config::default()
         };
         let names: Vec<String> = plan(&config).into_iter().map(|s| s.name).collect();
-        assert_eq!(names, vec!["discord", "audit", "racetime/test", "api"]);
+        assert_eq!(
+            names,
+            vec!["discord", "audit", "racetime/test", "telemetry", "api"]
+        );
     }
 }

@@ -381,3 +381,58 @@ async fn migrate_creates_the_schema_on_postgres() {
         0
     );
 }
+
+#[tokio::test]
+async fn telemetry_report_and_purge_read_the_database() {
+    use sahasrahbot_core::db::entities::telemetry_events;
+    use sea_orm::Set;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, err) = output(&mut bot(dir.path(), &["migrate"]));
+    assert_eq!(code, 0, "{err}");
+    let url = format!(
+        "sqlite://{}",
+        dir.path().join("data/sahasrahbot.db").display()
+    );
+    let conn = Database::connect(&url).await.expect("connect");
+    let now = chrono::Utc::now().naive_utc();
+    for (feature, age_days) in [
+        ("generator.preset", 1),
+        ("generator.preset", 2),
+        ("daily", 40),
+    ] {
+        let at = now - chrono::Duration::days(age_days);
+        telemetry_events::Entity::insert(telemetry_events::ActiveModel {
+            created_at: Set(at),
+            day_bucket: Set(at.date()),
+            event_name: Set(format!("discord.{feature}.invoke")),
+            surface: Set("discord".into()),
+            feature: Set(feature.into()),
+            action: Set("invoke".into()),
+            status: Set("ok".into()),
+            sample_rate: Set(1.0),
+            ..Default::default()
+        })
+        .exec(&conn)
+        .await
+        .expect("insert");
+    }
+    conn.close().await.expect("close");
+
+    let (code, out, err) = output(&mut bot(dir.path(), &["telemetry", "report", "7"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("Telemetry over the last 7 day(s): 2 event(s)"),
+        "{out}"
+    );
+    assert!(out.contains("  discord/generator.preset: 2\n"), "{out}");
+
+    let (code, _, err) = output(&mut bot(dir.path(), &["telemetry", "purge"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("deleted=1"), "{err}");
+    let (_, out, _) = output(&mut bot(dir.path(), &["telemetry", "report", "365"]));
+    assert!(
+        out.starts_with("Telemetry over the last 365 day(s): 2 event(s)"),
+        "{out}"
+    );
+}

@@ -6,6 +6,7 @@
 //! - [`db`]: connecting to SQLite, MySQL/MariaDB or PostgreSQL, and the sea-orm entities of
 //!   the tables the bot uses (names and types as the Python bot's MySQL schema has them);
 //! - [`presets`]: preset files and the mystery roller;
+//! - [`telemetry`]: usage events, flushed to the database, purged, reported;
 //! - [`ports`]: traits through which lower crates reach higher ones (Discord messages).
 
 pub mod config;
@@ -13,5 +14,6 @@ pub mod db;
 mod error;
 pub mod ports;
 pub mod presets;
+pub mod telemetry;
 
 pub use error::{Error, Result};

@@ -522,6 +522,10 @@ impl Config {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::result_large_err,
+    reason = "figment::Jail closures return figment's own (large) error type"
+)]
 mod tests {
     use figment::Jail;
 
