@@ -6,8 +6,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{
-    ActiveValue, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryResult,
-    Statement,
+    ActiveValue, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryResult, Statement, TransactionTrait,
 };
 use sea_orm_migration::seaql_migrations;
 
@@ -87,6 +87,12 @@ pub enum MigrateError {
     Unrecognised {
         /// The bot's tables that were found.
         found: Vec<String>,
+    },
+    /// Another process kept the migration lock for too long.
+    #[error("another process has been migrating this database for over {seconds} s; giving up")]
+    LockTimeout {
+        /// How long we waited.
+        seconds: u32,
     },
     /// A database statement failed.
     #[error("database error during migration: {0}")]
@@ -168,25 +174,118 @@ pub async fn pending_migrations<C: ConnectionTrait>(db: &C) -> Result<Vec<String
 /// - anything else: an error naming the missing or unexpected tables, before any write.
 ///
 /// Running it twice is harmless: the second run reports [`MigrationOutcome::UpToDate`].
+/// On MySQL/MariaDB and PostgreSQL it first takes an advisory lock (waiting up to 10
+/// minutes for another process's migration) and works on that one pinned connection.
 pub async fn migrate(db: &DatabaseConnection) -> Result<MigrationReport, MigrateError> {
-    let state = inspect(db).await?;
+    let backend = db.get_database_backend();
+    if backend == DbBackend::Sqlite {
+        return run(Conn::Pool(db)).await;
+    }
+    // MySQL and PostgreSQL: one pinned connection holding a lock, so that processes
+    // starting together migrate one after the other. On PostgreSQL everything also happens
+    // in this one transaction (adoption and migrations are all-or-nothing there).
+    let txn = db.begin().await?;
+    lock(&txn, backend).await?;
+    let result = run(Conn::Txn(&txn)).await;
+    if backend == DbBackend::MySql {
+        // GET_LOCK belongs to the session, which outlives the transaction: release it.
+        let released = txn
+            .execute_unprepared(&format!("DO RELEASE_LOCK('{LOCK_NAME}')"))
+            .await;
+        if let Err(e) = released {
+            tracing::warn!(error = %e, "could not release the migration lock");
+        }
+    }
+    match result {
+        Ok(report) => {
+            txn.commit().await?;
+            Ok(report)
+        }
+        Err(e) => {
+            if let Err(rollback) = txn.rollback().await {
+                tracing::warn!(error = %rollback, "rollback after a failed migration failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Name of the advisory lock taken while migrating (MySQL `GET_LOCK`, PostgreSQL
+/// `pg_advisory_xact_lock(hashtext(…))`).
+const LOCK_NAME: &str = "sahasrahbot_migrations";
+
+/// How long to wait for another process's migration, in seconds.
+const LOCK_TIMEOUT_SECS: u32 = 600;
+
+async fn lock(txn: &DatabaseTransaction, backend: DbBackend) -> Result<(), MigrateError> {
+    match backend {
+        DbBackend::MySql => {
+            let row = txn
+                .query_one(Statement::from_string(
+                    backend,
+                    format!("SELECT GET_LOCK('{LOCK_NAME}', {LOCK_TIMEOUT_SECS}) AS got"),
+                ))
+                .await?;
+            let got = row
+                .map(|r| r.try_get::<Option<i64>>("", "got"))
+                .transpose()?
+                .flatten();
+            if got == Some(1) {
+                Ok(())
+            } else {
+                Err(MigrateError::LockTimeout {
+                    seconds: LOCK_TIMEOUT_SECS,
+                })
+            }
+        }
+        DbBackend::Postgres => {
+            txn.execute_unprepared(&format!(
+                "SET LOCAL lock_timeout = '{LOCK_TIMEOUT_SECS}s'; \
+                 SELECT pg_advisory_xact_lock(hashtext('{LOCK_NAME}'))"
+            ))
+            .await?;
+            Ok(())
+        }
+        DbBackend::Sqlite => Ok(()),
+    }
+}
+
+/// The connection [`run`] works on: the pool (SQLite) or the locked transaction.
+#[derive(Clone, Copy)]
+enum Conn<'c> {
+    Pool(&'c DatabaseConnection),
+    Txn(&'c DatabaseTransaction),
+}
+
+impl<'c> Conn<'c> {
+    fn schema(self) -> SchemaManagerConnection<'c> {
+        match self {
+            Conn::Pool(db) => SchemaManagerConnection::Connection(db),
+            Conn::Txn(txn) => SchemaManagerConnection::Transaction(txn),
+        }
+    }
+}
+
+async fn run(conn: Conn<'_>) -> Result<MigrationReport, MigrateError> {
+    let db = conn.schema();
+    let state = inspect(&db).await?;
     let (outcome, recorded) = match &state {
         DatabaseState::Empty => (MigrationOutcome::Fresh, Vec::new()),
         DatabaseState::Legacy => {
             tracing::info!("adopting the Python bot's database: recording the baseline");
-            Migrator::install(db).await?;
-            record_applied(db, baseline::NAME).await?;
+            Migrator::install(&db).await?;
+            record_applied(&db, baseline::NAME).await?;
             (MigrationOutcome::Adopted, vec![baseline::NAME.to_owned()])
         }
         DatabaseState::Managed { .. } => (MigrationOutcome::UpToDate, Vec::new()),
     };
-    let pending: Vec<String> = Migrator::get_pending_migrations(db)
+    let pending: Vec<String> = Migrator::get_pending_migrations(&db)
         .await?
         .iter()
         .map(|m| m.name().to_owned())
         .collect();
     if !pending.is_empty() {
-        Migrator::up(db, None).await?;
+        Migrator::up(conn.schema(), None).await?;
     }
     let outcome = match outcome {
         MigrationOutcome::UpToDate if !pending.is_empty() => MigrationOutcome::Upgraded,

@@ -6,8 +6,9 @@
 //!
 //! The binary calls [`migrate`] at start-up (and from `sahasrahbot migrate`); it logs the
 //! returned [`MigrationReport`]. [`pending_migrations`] tells what [`migrate`] would do,
-//! without writing anything. Run it from one process at a time: two processes migrating the
-//! same empty database at the same moment would race (there is no cross-process lock).
+//! without writing anything. On MySQL/MariaDB and PostgreSQL, [`migrate`] holds an advisory
+//! lock, so processes sharing a database may all call it at start-up; on PostgreSQL it runs
+//! in one transaction (all or nothing). SQLite has no such lock: one process per file.
 //!
 //! # Schema decisions
 //! The baseline reproduces the Python bot's *migrated* MySQL database, not its models

@@ -204,3 +204,30 @@ async fn baseline_cannot_be_reverted() {
     assert!(err.to_string().contains("cannot be reverted"), "{err}");
     assert_eq!(tables(&db).await.len(), 68);
 }
+
+/// Two processes starting together on one MySQL/PostgreSQL database: the advisory lock
+/// makes one create the schema and the other find it up to date.
+#[tokio::test]
+async fn concurrent_migrations_on_a_server_take_turns() {
+    for db in TestDb::all().await {
+        if db.backend() == Backend::Sqlite {
+            continue;
+        }
+        let name = db.name();
+        let other = sea_orm_migration::sea_orm::Database::connect(db.url())
+            .await
+            .expect("second pool");
+        let (a, b) = tokio::join!(migrate(db.conn()), migrate(&other));
+        let mut outcomes = vec![
+            a.unwrap_or_else(|e| panic!("{name}: {e}")).outcome,
+            b.unwrap_or_else(|e| panic!("{name}: {e}")).outcome,
+        ];
+        outcomes.sort_by_key(|o| format!("{o:?}"));
+        assert_eq!(
+            outcomes,
+            vec![MigrationOutcome::Fresh, MigrationOutcome::UpToDate],
+            "{name}"
+        );
+        other.close().await.expect("close");
+    }
+}
