@@ -47,7 +47,7 @@ impl RoomHandle {
     pub async fn dispatch_message(&self, message: ChatMessage) -> Result<CommandOutcome> {
         let (tx, rx) = oneshot::channel();
         self.control
-            .send(Control::Inject(message, tx))
+            .send(Control::Inject(Box::new(message), tx))
             .map_err(|_| Error::RoomNotHandled(self.name().to_owned()))?;
         rx.await
             .map_err(|_| Error::RoomNotHandled(self.name().to_owned()))

@@ -304,7 +304,8 @@ pub enum CommandOutcome {
 }
 
 pub(crate) enum Control {
-    Inject(ChatMessage, oneshot::Sender<CommandOutcome>),
+    // Boxed: channels allocate slots of the variant's size up front.
+    Inject(Box<ChatMessage>, oneshot::Sender<CommandOutcome>),
 }
 
 /// Everything a room task needs.
@@ -554,7 +555,7 @@ impl<H: RaceHandler> RoomTask<H> {
                     }
                 }
                 Some(ctl) = self.control.recv() => match ctl {
-                    Control::Inject(message, done) => self.inject(message, done),
+                    Control::Inject(message, done) => self.inject(*message, done),
                 },
                 _ = ping.tick() => {
                     // Every ping is answered with a pong: silence for three intervals means the

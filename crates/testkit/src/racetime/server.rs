@@ -58,7 +58,12 @@ pub(crate) async fn route(world: Shared, mut req: Request) -> Response {
             Err(e) => return e.into_response(),
         };
         let world = world.clone();
+        // Small buffers: tests and benchmarks hold thousands of these sockets.
+        let config = poem::web::websocket::WebSocketConfig::default()
+            .read_buffer_size(2048)
+            .write_buffer_size(0);
         return ws
+            .config(config)
             .on_upgrade(move |socket| bot_socket(world, slug, token, socket))
             .into_response();
     }
