@@ -28,6 +28,17 @@ pub enum Error {
     /// A preset could not be loaded, built or rolled.
     #[error(transparent)]
     Preset(#[from] crate::presets::PresetError),
+    /// A guild setting is longer than its column holds.
+    #[error(
+        "the value for {parameter} is {len} characters long; a guild setting holds at most {max}",
+        max = crate::guild_config::MAX_VALUE_LEN
+    )]
+    GuildConfigValueTooLong {
+        /// The parameter being set.
+        parameter: String,
+        /// The value's length in characters.
+        len: usize,
+    },
 }
 
 /// Result with this crate's [`Error`].

@@ -5,6 +5,7 @@
 //!   environment, and the Python bot's environment names), validation and secret masking;
 //! - [`db`]: connecting to SQLite, MySQL/MariaDB or PostgreSQL, and the sea-orm entities of
 //!   the tables the bot uses (names and types as the Python bot's MySQL schema has them);
+//! - [`guild_config`]: per-guild settings, cached;
 //! - [`presets`]: preset files and the mystery roller;
 //! - [`telemetry`]: usage events, flushed to the database, purged, reported;
 //! - [`ports`]: traits through which lower crates reach higher ones (Discord messages).
@@ -12,6 +13,7 @@
 pub mod config;
 pub mod db;
 mod error;
+pub mod guild_config;
 pub mod ports;
 pub mod presets;
 pub mod telemetry;
