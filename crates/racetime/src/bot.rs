@@ -66,6 +66,10 @@ impl<F: HandlerFactory> Bot<F> {
         registry: HandlerRegistry,
         cancel: CancellationToken,
     ) -> Result<Self> {
+        // tokio-tungstenite builds its TLS config with rustls' process-wide default provider,
+        // which is ambiguous (a panic on the first wss connect) if the final binary enables
+        // more than one. Pin ring unless the application already chose one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let api = Arc::new(Api::new(config.host.clone())?);
         let token = api.token(&config.client_id, &config.client_secret).await?;
         info!(category = %config.category, expires_in = ?token.expires_in, "authorized with racetime.gg");
