@@ -18,9 +18,9 @@ pub struct Model {
     pub channel_id: i64,
     /// `report_channel_id`. SQL: `bigint`.
     pub report_channel_id: Option<i64>,
-    /// Creation time (naive UTC); the database fills it in when left unset. SQL: `datetime(6)` NOT NULL.
+    /// Creation time (naive UTC); set on insert when left unset. SQL: `datetime(6)` NOT NULL.
     pub created: DateTime,
-    /// Last update time (naive UTC); MySQL/MariaDB refresh it on every update, on SQLite and PostgreSQL the application must set it. SQL: `datetime(6)` NOT NULL.
+    /// Last update time (naive UTC); set on insert and refreshed on every update by this entity's `before_save` (and by MySQL itself). SQL: `datetime(6)` NOT NULL.
     pub updated: DateTime,
     /// `active`. SQL: `bool` NOT NULL DEFAULT 1.
     pub active: bool,
@@ -93,21 +93,24 @@ impl Related<super::asynctournamentwhitelist::Entity> for Entity {
     }
 }
 
-/// Sets `updated` to the current UTC time on every update that does not set it explicitly,
-/// as MySQL's `ON UPDATE CURRENT_TIMESTAMP(6)` does; SQLite and PostgreSQL have no such
-/// clause. (Bulk `update_many` bypasses this.)
+/// Fills `created`, `updated` with the current UTC time when a new row leaves them unset, as the Python
+/// bot did (so the value is UTC whatever the server's time zone),
+/// and refreshes `updated` on every update that does not set it explicitly, as MySQL's
+/// `ON UPDATE CURRENT_TIMESTAMP(6)` does (SQLite and PostgreSQL have no such clause).
+/// Bulk `update_many` bypasses this.
 #[async_trait::async_trait]
 impl ActiveModelBehavior for ActiveModel {
     async fn before_save<C>(mut self, _db: &C, insert: bool) -> Result<Self, DbErr>
     where
         C: ConnectionTrait,
     {
-        if !insert {
-            // Microseconds: the precision of MySQL's datetime(6).
-            let now = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now().naive_utc(), 6);
-            if !self.updated.is_set() {
-                self.updated = sea_orm::ActiveValue::Set(now);
-            }
+        // Microseconds: the precision of datetime(6).
+        let now = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now().naive_utc(), 6);
+        if insert && !self.created.is_set() {
+            self.created = sea_orm::ActiveValue::Set(now);
+        }
+        if !self.updated.is_set() {
+            self.updated = sea_orm::ActiveValue::Set(now);
         }
         Ok(self)
     }

@@ -21,7 +21,7 @@ pub struct Model {
     pub randomizer: String,
     /// `generated_count`. SQL: `int` NOT NULL DEFAULT 0.
     pub generated_count: i32,
-    /// Last update time (naive UTC); MySQL/MariaDB refresh it on every update, on SQLite and PostgreSQL the application must set it. SQL: `datetime(6)` NOT NULL.
+    /// Last update time (naive UTC); set on insert and refreshed on every update by this entity's `before_save` (and by MySQL itself). SQL: `datetime(6)` NOT NULL.
     pub modified: DateTime,
 }
 
@@ -45,21 +45,21 @@ impl Related<super::presetnamespaces::Entity> for Entity {
     }
 }
 
-/// Sets `modified` to the current UTC time on every update that does not set it explicitly,
-/// as MySQL's `ON UPDATE CURRENT_TIMESTAMP(6)` does; SQLite and PostgreSQL have no such
-/// clause. (Bulk `update_many` bypasses this.)
+/// Fills `modified` with the current UTC time when a new row leaves it unset, as the Python
+/// bot did (so the value is UTC whatever the server's time zone),
+/// and refreshes `modified` on every update that does not set it explicitly, as MySQL's
+/// `ON UPDATE CURRENT_TIMESTAMP(6)` does (SQLite and PostgreSQL have no such clause).
+/// Bulk `update_many` bypasses this.
 #[async_trait::async_trait]
 impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C>(mut self, _db: &C, insert: bool) -> Result<Self, DbErr>
+    async fn before_save<C>(mut self, _db: &C, _insert: bool) -> Result<Self, DbErr>
     where
         C: ConnectionTrait,
     {
-        if !insert {
-            // Microseconds: the precision of MySQL's datetime(6).
-            let now = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now().naive_utc(), 6);
-            if !self.modified.is_set() {
-                self.modified = sea_orm::ActiveValue::Set(now);
-            }
+        // Microseconds: the precision of datetime(6).
+        let now = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now().naive_utc(), 6);
+        if !self.modified.is_set() {
+            self.modified = sea_orm::ActiveValue::Set(now);
         }
         Ok(self)
     }

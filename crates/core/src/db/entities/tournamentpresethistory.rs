@@ -18,7 +18,7 @@ pub struct Model {
     pub episode_id: Option<i64>,
     /// `event_slug`. SQL: `varchar(255)` NOT NULL.
     pub event_slug: String,
-    /// Creation time (naive UTC); the database fills it in when left unset. SQL: `datetime(6)` NOT NULL.
+    /// Creation time (naive UTC); set on insert when left unset. SQL: `datetime(6)` NOT NULL.
     pub timestamp: DateTime,
 }
 
@@ -26,4 +26,19 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModelBehavior for ActiveModel {}
+/// Fills `timestamp` with the current UTC time when a new row leaves it unset, as the Python
+/// bot did (so the value is UTC whatever the server's time zone).
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C>(mut self, _db: &C, insert: bool) -> Result<Self, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        // Microseconds: the precision of datetime(6).
+        let now = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now().naive_utc(), 6);
+        if insert && !self.timestamp.is_set() {
+            self.timestamp = sea_orm::ActiveValue::Set(now);
+        }
+        Ok(self)
+    }
+}

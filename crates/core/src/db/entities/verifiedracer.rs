@@ -12,7 +12,7 @@ pub struct Model {
     pub id: i32,
     /// `estimated_count`. SQL: `int`.
     pub estimated_count: Option<i32>,
-    /// Creation time (naive UTC); the database fills it in when left unset. SQL: `datetime(6)` NOT NULL.
+    /// Creation time (naive UTC); set on insert when left unset. SQL: `datetime(6)` NOT NULL.
     pub created: DateTime,
     /// `last_verified`. SQL: `datetime(6)`.
     pub last_verified: Option<DateTime>,
@@ -57,4 +57,19 @@ impl Related<super::users::Entity> for Entity {
     }
 }
 
-impl ActiveModelBehavior for ActiveModel {}
+/// Fills `created` with the current UTC time when a new row leaves it unset, as the Python
+/// bot did (so the value is UTC whatever the server's time zone).
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C>(mut self, _db: &C, insert: bool) -> Result<Self, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        // Microseconds: the precision of datetime(6).
+        let now = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now().naive_utc(), 6);
+        if insert && !self.created.is_set() {
+            self.created = sea_orm::ActiveValue::Set(now);
+        }
+        Ok(self)
+    }
+}
