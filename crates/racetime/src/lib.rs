@@ -19,7 +19,52 @@
 //! * Shutdown: cancel the [`CancellationToken`](tokio_util::sync::CancellationToken) given to
 //!   [`Bot::connect`]; [`Bot::run`] returns once every socket is closed.
 //!
-//! See `examples/echo_bot.rs` for a complete bot.
+//! ```no_run
+//! use std::sync::Arc;
+//! use std::sync::atomic::{AtomicU64, Ordering};
+//!
+//! use sahasrahbot_racetime::{
+//!     Bot, BotConfig, CancellationToken, Commands, DefaultFactory, HandlerRegistry,
+//!     HandlerResult, RaceHandler, Room,
+//! };
+//!
+//! #[derive(Default)]
+//! struct Counter {
+//!     n: AtomicU64, // per-room state: lives as long as the room task, across reconnects
+//! }
+//!
+//! #[async_trait::async_trait]
+//! impl RaceHandler for Counter {
+//!     fn commands() -> Commands<Self> {
+//!         Commands::new().add("count", |me: Arc<Self>, room: Room, inv| async move {
+//!             let n = me.n.fetch_add(1, Ordering::SeqCst) + 1;
+//!             let flags = inv.keyword_args(); // `--key=value` / `--flag` / `--no-flag`
+//!             room.send_message(format!("{n} ({} keywords)", flags.keywords.len()))?;
+//!             Ok(())
+//!         })
+//!     }
+//!
+//!     async fn begin(&self, room: &Room) -> HandlerResult {
+//!         room.send_message("Hello! Type !count.")?;
+//!         Ok(())
+//!     }
+//! }
+//!
+//! # async fn run() -> Result<(), sahasrahbot_racetime::Error> {
+//! let cancel = CancellationToken::new();
+//! let registry = HandlerRegistry::new();
+//! let config = BotConfig::new("my-category", "client id", "client secret");
+//! let bot = Bot::connect(config, DefaultFactory::<Counter>::new(), registry.clone(), cancel.clone())
+//!     .await?;
+//! tokio::spawn({ let bot = bot.clone(); async move { bot.run().await } });
+//! // elsewhere: inject a command as a moderator would
+//! registry.dispatch_command("my-category/some-race-1234", "!count").await?;
+//! cancel.cancel(); // stops polling and closes every room socket
+//! # Ok(()) }
+//! ```
+//!
+//! See `examples/echo_bot.rs` for a complete bot (with `--demo`, it runs against the testkit
+//! fake).
 
 mod api;
 mod bot;

@@ -666,3 +666,36 @@ async fn many_permission_denials_cause_one_refresh() {
     assert_eq!(fake.issued_tokens().len(), 2, "one refresh (cooldown)");
     bot.cancel.cancel();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn should_handle_filters_discovery_and_force_overrides_it() {
+    let fake = FakeRacetime::start().await.unwrap();
+    let bot = common::start_bot_with(test_config(&fake), true).await;
+    let invitational = fake.open_race(NewRace {
+        invitational: true,
+        ..NewRace::default()
+    });
+    let open = fake.open_race(NewRace::default());
+    assert!(eventually(|| bot.registry.contains(&open)).await);
+    tokio::time::sleep(Duration::from_millis(200)).await; // several scans
+    assert!(!bot.registry.contains(&invitational));
+    assert!(
+        bot.bot
+            .join_room(&invitational, false)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        bot.bot
+            .join_room(&invitational, true)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        fake.wait_until(WAIT, |f| f.open_bot_sockets(&invitational) == 1)
+            .await
+    );
+    bot.cancel.cancel();
+}

@@ -129,11 +129,19 @@ impl RaceHandler for TestHandler {
 pub struct TestFactory {
     pub events: Arc<Events>,
     pub created: Mutex<HashMap<String, usize>>,
+    /// `should_handle` refuses invitational rooms.
+    pub refuse_invitational: bool,
 }
 
 #[async_trait]
 impl HandlerFactory for TestFactory {
     type Handler = TestHandler;
+
+    fn should_handle(&self, race: &RaceData) -> bool {
+        let refused = self.refuse_invitational
+            && race.status.value == sahasrahbot_racetime::RaceStatusValue::Invitational;
+        !race.status.value.is_terminal() && !refused
+    }
 
     async fn create(&self, race: &RaceData) -> Result<TestHandler, HandlerError> {
         *self
@@ -179,12 +187,17 @@ pub struct Running {
 }
 
 pub async fn start_bot(config: BotConfig) -> Running {
+    start_bot_with(config, false).await
+}
+
+pub async fn start_bot_with(config: BotConfig, refuse_invitational: bool) -> Running {
     let events = Arc::new(Events::default());
     let registry = HandlerRegistry::new();
     let cancel = CancellationToken::new();
     let factory = TestFactory {
         events: events.clone(),
         created: Mutex::new(HashMap::new()),
+        refuse_invitational,
     };
     let bot = Bot::connect(config, factory, registry.clone(), cancel.clone())
         .await
