@@ -8,8 +8,8 @@
 //!   [`mystery::Rng`]; [`mystery::PyRandom`] reproduces CPython's `random` bit for bit.
 //! - [`check_dir`] validates a preset directory file by file.
 //!
-//! User presets stored in the database (namespaces, §1.2) are not handled here yet:
-//! [`PresetRef::Namespaced`] is parsed, but [`PresetStore`] only serves global presets.
+//! - [`user`] serves user presets stored in the database (namespaces, §1.2);
+//!   [`user::fetch`] loads any reference from the right place.
 
 pub mod alttpr;
 mod base;
@@ -18,6 +18,7 @@ pub mod mystery;
 pub mod other;
 mod request;
 mod store;
+pub mod user;
 pub mod value;
 pub mod yaml;
 
@@ -143,6 +144,15 @@ pub enum PresetError {
         /// The preset name.
         name: String,
     },
+    /// A user namespace does not exist.
+    #[error("Namespace {namespace} does not exist.")]
+    NamespaceNotFound {
+        /// The namespace asked for.
+        namespace: String,
+    },
+    /// A preset without a namespace cannot be saved (global presets are files).
+    #[error("You cannot save a global preset.")]
+    AttemptToSaveGlobalPreset,
     /// User (namespaced) presets need the database and are not served by the file store.
     #[error("namespaced preset {namespace}/{name} cannot be loaded from the preset directory")]
     NamespacedNotSupported {
