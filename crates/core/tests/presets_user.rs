@@ -242,3 +242,46 @@ async fn fetch_reads_files_for_global_names_and_the_database_for_namespaces() {
     );
     assert!(matches!(missing, PresetError::NotFound { .. }), "{missing}");
 }
+
+#[tokio::test]
+async fn mystery_weightsets_can_roll_user_presets() {
+    use sahasrahbot_core::presets::mystery::{PyRandom, roll};
+    use sahasrahbot_core::presets::user::MysteryPresets;
+    use sahasrahbot_core::presets::yaml;
+
+    let db = TestDb::sqlite().await;
+    migrate(db.conn()).await.expect("migrate");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = PresetStore::new(dir.path());
+    let users = UserPresets::new(db.conn().clone());
+    users.namespace_for_user(ALICE, "alice").await.expect("ns");
+    users
+        .save(
+            Game::Alttpr,
+            "alice/mine",
+            "goal_name: mine\nsettings:\n  mode: inverted\n  goal: ganon\n",
+        )
+        .await
+        .expect("save");
+
+    let weights = yaml::parse("preset:\n  alice/mine: 1\n").expect("yaml");
+    let weights = weights.as_map().expect("map");
+    let source = MysteryPresets::load(&files, &users, weights)
+        .await
+        .expect("load");
+    let rolled = roll(weights, "mystery", &source, &mut PyRandom::new(0)).expect("roll");
+    match rolled.request("mystery", true, true) {
+        sahasrahbot_core::presets::ProviderRequest::Alttpr { body, .. } => {
+            assert_eq!(body["mode"], "inverted", "{body}");
+        }
+        other => panic!("unexpected request {other:?}"),
+    }
+
+    let missing = yaml::parse("preset:\n  alice/absent: 1\n").expect("yaml");
+    let missing = missing.as_map().expect("map");
+    let source = MysteryPresets::load(&files, &users, missing)
+        .await
+        .expect("load");
+    let err = roll(missing, "mystery", &source, &mut PyRandom::new(0)).expect_err("absent");
+    assert!(err.to_string().contains("alice/absent"), "{err}");
+}

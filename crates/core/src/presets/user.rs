@@ -3,13 +3,16 @@
 //! `presets`). Lookups are case-insensitive on every backend, as MySQL's collation made
 //! them in the Python bot.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, SqlErr,
 };
 
-use super::{Game, Preset, PresetError, PresetRef, PresetStore};
+use super::mystery::PresetSource;
+use super::{Game, Map, Preset, PresetError, PresetRef, PresetStore, Value};
 use crate::Result;
 use crate::db::entities::{presetnamespacecollaborators, presetnamespaces, presets};
 
@@ -239,6 +242,50 @@ impl UserPresets {
             .exec(&self.db)
             .await?;
         Ok(res.rows_affected > 0)
+    }
+}
+
+/// The presets a mystery weightset may roll, for [`super::mystery::roll`]: global names
+/// from the preset directory, and the `namespace/name` entries of the weightset's `preset`
+/// weights loaded from the database beforehand (the roller itself does no I/O).
+#[derive(Debug)]
+pub struct MysteryPresets<'a> {
+    files: &'a PresetStore,
+    user: HashMap<String, Preset>,
+}
+
+impl<'a> MysteryPresets<'a> {
+    /// Loads every user preset `weights` can roll. Missing ones are left out: the roll
+    /// reports them only if it draws them.
+    pub async fn load(files: &'a PresetStore, users: &UserPresets, weights: &Map) -> Result<Self> {
+        let mut user = HashMap::new();
+        let options = weights.get("preset").and_then(Value::as_map);
+        for key in options.into_iter().flat_map(Map::keys) {
+            let reference = key.key_string();
+            if let Ok(PresetRef::Namespaced { namespace, name }) = PresetRef::parse(&reference) {
+                match users.get(Game::Alttpr, &namespace, &name).await {
+                    Ok(preset) => {
+                        user.insert(reference.to_lowercase(), preset);
+                    }
+                    Err(crate::Error::Preset(_)) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(Self { files, user })
+    }
+}
+
+impl PresetSource for MysteryPresets<'_> {
+    fn alttpr_preset(&self, reference: &str) -> Result<Preset, PresetError> {
+        match PresetRef::parse(reference)? {
+            PresetRef::Global(_) => self.files.fetch(Game::Alttpr, reference),
+            PresetRef::Namespaced { namespace, name } => self
+                .user
+                .get(&reference.to_lowercase())
+                .cloned()
+                .ok_or(PresetError::NotFoundInNamespace { namespace, name }),
+        }
     }
 }
 
