@@ -1,9 +1,11 @@
 //! One category bot: token lifecycle, discovery, joining rooms, room creation.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use std::sync::{Arc, Weak};
+
 use futures_util::StreamExt;
+use futures_util::future::BoxFuture;
 use tokio::sync::{Notify, watch};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -15,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::handler::{Commands, HandlerFactory, RaceHandler};
 use crate::model::{CategoryData, RaceData, Team};
 use crate::registry::{HandlerRegistry, RoomHandle};
-use crate::room::new_room;
+use crate::room::{BotOps, new_room};
 
 static NEXT_ROOM_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -300,6 +302,7 @@ impl<F: HandlerFactory> Bot<F> {
             self.inner.refresh.clone(),
             self.inner.cancel.child_token(),
             self.inner.registry.clone(),
+            Arc::new(WeakBot(Arc::downgrade(&self.inner))),
         );
         if let Err(existing) = self.inner.registry.insert_if_absent(handle.clone()) {
             return Ok(Some(existing));
@@ -363,5 +366,34 @@ impl<H: RaceHandler + Default> HandlerFactory for DefaultFactory<H> {
 
     async fn create(&self, _race: &RaceData) -> std::result::Result<H, crate::HandlerError> {
         Ok(H::default())
+    }
+}
+
+/// The bot as seen from its rooms: a weak reference, so rooms do not keep the bot alive.
+struct WeakBot<F: HandlerFactory>(Weak<Inner<F>>);
+
+impl<F: HandlerFactory> WeakBot<F> {
+    fn bot(&self) -> Result<Bot<F>> {
+        self.0
+            .upgrade()
+            .map(|inner| Bot { inner })
+            .ok_or(Error::Shutdown)
+    }
+}
+
+impl<F: HandlerFactory> BotOps for WeakBot<F> {
+    fn join(&self, name: String, force: bool) -> BoxFuture<'static, Result<Option<RoomHandle>>> {
+        let bot = self.bot();
+        Box::pin(async move { bot?.join_room(&name, force).await })
+    }
+
+    fn start_race(&self, settings: RaceSettings) -> BoxFuture<'static, Result<String>> {
+        let bot = self.bot();
+        Box::pin(async move { bot?.start_race(&settings).await })
+    }
+
+    fn get_team(&self, slug: String) -> BoxFuture<'static, Result<Team>> {
+        let bot = self.bot();
+        Box::pin(async move { bot?.get_team(&slug).await })
     }
 }

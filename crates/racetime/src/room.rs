@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use futures_util::future::BoxFuture;
 use futures_util::{SinkExt, StreamExt};
 use rand::Rng;
 use serde::Serialize;
@@ -22,7 +23,7 @@ use crate::command::parse_command;
 use crate::config::BotConfig;
 use crate::error::{Error, Result};
 use crate::handler::{Commands, Invocation, RaceHandler};
-use crate::model::{ChatMessage, RaceData, ServerMessage};
+use crate::model::{ChatMessage, RaceData, ServerMessage, Team};
 use crate::registry::{HandlerRegistry, RoomHandle};
 
 /// An action button on a bot chat message (racetime.md §2.1 `msg_actions`).
@@ -56,6 +57,13 @@ pub struct MessageOptions {
     pub direct_to: Option<String>,
 }
 
+/// Type-erased access to the bot that owns a room (the bot is generic over its factory).
+pub(crate) trait BotOps: Send + Sync {
+    fn join(&self, name: String, force: bool) -> BoxFuture<'static, Result<Option<RoomHandle>>>;
+    fn start_race(&self, settings: RaceSettings) -> BoxFuture<'static, Result<String>>;
+    fn get_team(&self, slug: String) -> BoxFuture<'static, Result<Team>>;
+}
+
 pub(crate) struct RoomShared {
     pub(crate) name: String,
     pub(crate) category: String,
@@ -64,6 +72,7 @@ pub(crate) struct RoomShared {
     race: RwLock<Arc<RaceData>>,
     api: Arc<Api>,
     token: watch::Receiver<Arc<AccessToken>>,
+    bot: Arc<dyn BotOps>,
 }
 
 /// A handle on one live room, handed to hooks and commands. Cheap to clone.
@@ -266,6 +275,32 @@ impl Room {
         self.send_action("gethistory", Value::Null)
     }
 
+    /// Opens a new room in this bot's category ([`Bot::start_race`](crate::Bot::start_race)),
+    /// e.g. the next room of a series; returns its name.
+    pub async fn start_race(&self, settings: &RaceSettings) -> Result<String> {
+        self.inner.bot.start_race(settings.clone()).await
+    }
+
+    /// Opens a new room and joins it (forced), like
+    /// [`Bot::start_race_and_join`](crate::Bot::start_race_and_join).
+    pub async fn start_race_and_join(&self, settings: &RaceSettings) -> Result<RoomHandle> {
+        let name = self.start_race(settings).await?;
+        self.join_room(&name, true)
+            .await?
+            .ok_or(Error::RoomNotHandled(name))
+    }
+
+    /// Joins another room of this bot's category by name, like
+    /// [`Bot::join_room`](crate::Bot::join_room).
+    pub async fn join_room(&self, name: &str, force: bool) -> Result<Option<RoomHandle>> {
+        self.inner.bot.join(name.to_owned(), force).await
+    }
+
+    /// `GET /team/{slug}/data`.
+    pub async fn get_team(&self, slug: &str) -> Result<Team> {
+        self.inner.bot.get_team(slug.to_owned()).await
+    }
+
     /// Edits the room over HTTP (`POST /o/{category}/{slug}/edit`). The server resets missing
     /// fields, so every current setting is sent with `change` applied on top. Refused for
     /// finished/cancelled races; `invitational` and `team_race` cannot be edited.
@@ -337,6 +372,7 @@ pub(crate) fn new_room<H: RaceHandler>(
     refresh: Arc<tokio::sync::Notify>,
     cancel: CancellationToken,
     registry: HandlerRegistry,
+    bot: Arc<dyn BotOps>,
 ) -> (RoomHandle, RoomTask<H>) {
     let (out_tx, out_rx) = mpsc::unbounded_channel();
     let (ctl_tx, ctl_rx) = mpsc::unbounded_channel();
@@ -349,6 +385,7 @@ pub(crate) fn new_room<H: RaceHandler>(
             race: RwLock::new(Arc::new(race)),
             api,
             token: token.clone(),
+            bot,
         }),
     };
     let handle = RoomHandle::new(room.clone(), ctl_tx);
@@ -689,6 +726,19 @@ mod tests {
     struct Nop;
     impl RaceHandler for Nop {}
 
+    struct NoBot;
+    impl BotOps for NoBot {
+        fn join(&self, _: String, _: bool) -> BoxFuture<'static, Result<Option<RoomHandle>>> {
+            Box::pin(async { Err(Error::Shutdown) })
+        }
+        fn start_race(&self, _: RaceSettings) -> BoxFuture<'static, Result<String>> {
+            Box::pin(async { Err(Error::Shutdown) })
+        }
+        fn get_team(&self, _: String) -> BoxFuture<'static, Result<Team>> {
+            Box::pin(async { Err(Error::Shutdown) })
+        }
+    }
+
     #[tokio::test]
     async fn idle_room_is_small() {
         let (_tx, token) = watch::channel(Arc::new(AccessToken {
@@ -711,6 +761,7 @@ mod tests {
             Arc::new(tokio::sync::Notify::new()),
             CancellationToken::new(),
             HandlerRegistry::new(),
+            Arc::new(NoBot),
         );
         let fut = task.run();
         let size = std::mem::size_of_val(&fut);

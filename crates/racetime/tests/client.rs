@@ -699,3 +699,33 @@ async fn should_handle_filters_discovery_and_force_overrides_it() {
     );
     bot.cancel.cancel();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_can_open_and_join_the_next_room() {
+    let fake = FakeRacetime::start().await.unwrap();
+    let mut config = test_config(&fake);
+    config.scan_interval = Duration::from_secs(3600); // only explicit joins
+    let bot = start_bot(config).await;
+    let first = fake.open_race(NewRace::default());
+    let handle = bot.bot.join_room(&first, false).await.unwrap().unwrap();
+    assert!(
+        fake.wait_until(WAIT, |f| f.open_bot_sockets(&first) == 1)
+            .await
+    );
+    assert_eq!(
+        handle.dispatch_command("!next").await.unwrap(),
+        CommandOutcome::Completed
+    );
+    let msgs = fake.bot_messages(&first);
+    let next = msgs[0].strip_prefix("next: ").unwrap().to_owned();
+    assert!(bot.registry.contains(&next));
+    assert!(
+        fake.wait_until(WAIT, |f| f.open_bot_sockets(&next) == 1)
+            .await
+    );
+    let race = fake.race(&next);
+    assert_eq!(race["status"]["value"], "invitational");
+    assert_eq!(race["info_user"], "Segment #2");
+    assert!(eventually(|| bot.events.count(&next, "begin") == 1).await);
+    bot.cancel.cancel();
+}

@@ -83,6 +83,15 @@ impl RaceHandler for TestHandler {
                 room.send_message("slow done")?;
                 Ok(())
             })
+            .add("next", |_h, room: Room, _inv| async move {
+                let mut settings = sahasrahbot_racetime::RaceSettings::default();
+                settings.set_goal(room.race().goal.name.clone());
+                settings.invitational = true;
+                settings.info_user = "Segment #2".to_owned();
+                let next = room.start_race_and_join(&settings).await?;
+                room.send_message(format!("next: {}", next.name()))?;
+                Ok(())
+            })
             .add("fast", |_h, room: Room, _inv| async move {
                 room.send_message("fast done")?;
                 Ok(())
