@@ -716,6 +716,11 @@ async fn a_room_can_open_and_join_the_next_room() {
         handle.dispatch_command("!next").await.unwrap(),
         CommandOutcome::Completed
     );
+    // Completed means queued; wait for the server to have it.
+    assert!(
+        fake.wait_until(WAIT, |f| !f.bot_messages(&first).is_empty())
+            .await
+    );
     let msgs = fake.bot_messages(&first);
     let next = msgs[0].strip_prefix("next: ").unwrap().to_owned();
     assert!(bot.registry.contains(&next));
