@@ -200,7 +200,10 @@ async fn dash_errors_and_retries() {
         spoiler: false,
     };
     let err = p.generate(&req, None).await.unwrap_err();
-    assert_eq!(err.to_string(), "dash: Could not generate smdash seed: bad mode");
+    assert_eq!(
+        err.to_string(),
+        "dash: Could not generate smdash seed: bad mode"
+    );
     assert_eq!(received(&server).await, 1);
 
     let server = MockServer::start().await;
@@ -239,9 +242,10 @@ async fn dash_presets_and_their_fallback() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/presets"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"data": [{"tags": ["classic", "x"]}, {"tags": ["sgl24"]}]}),
-        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": [{"tags": ["classic", "x"]}, {"tags": ["sgl24"]}]})),
+        )
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -318,9 +322,15 @@ async fn ctjets_posts_the_form_with_token_cookie_referer_and_rom() {
         "CHRONO-ROM-BYTES",
     ]
     .iter()
-    .map(|needle| body.find(needle).unwrap_or_else(|| panic!("{needle} in {body}")))
+    .map(|needle| {
+        body.find(needle)
+            .unwrap_or_else(|| panic!("{needle} in {body}"))
+    })
     .collect();
-    assert!(order.windows(2).all(|w| w[0] < w[1]), "fields in order: {order:?}");
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "fields in order: {order:?}"
+    );
 }
 
 #[tokio::test]
@@ -370,7 +380,9 @@ async fn ootr_sends_key_version_encrypt_and_settings() {
         .and(query_param("version", "devSGLive22_8.1.49-40"))
         .and(query_param("encrypt", "true"))
         .and(body_json(&settings))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 1234567, "version": "8.1.49"})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"id": 1234567, "version": "8.1.49"})),
+        )
         .mount(&server)
         .await;
     let mut cfg = config(&server);
@@ -411,7 +423,11 @@ async fn ootr_contract_rules() {
 
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 1})).set_delay(too_slow()))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"id": 1}))
+                .set_delay(too_slow()),
+        )
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -454,8 +470,10 @@ async fn bingosync_creates_a_room_and_deals_a_card() {
         .await;
     Mock::given(method("PUT"))
         .and(path("/api/new-card"))
-        .and(body_json(json!({"hide_card": true, "game_type": "18", "variant_type": "18",
-            "custom_json": "", "lockout_mode": "1", "seed": "", "room": "Rm0ABCdef"})))
+        .and(body_json(
+            json!({"hide_card": true, "game_type": "18", "variant_type": "18",
+            "custom_json": "", "lockout_mode": "1", "seed": "", "room": "Rm0ABCdef"}),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
         .mount(&server)
         .await;
@@ -483,16 +501,20 @@ async fn bingosync_creates_a_room_and_deals_a_card() {
     assert_eq!(p.new_card(&room.room_id, &card, None).await.unwrap(), "ok");
     let requests = server.received_requests().await.unwrap();
     let cookie = requests[2].headers.get("cookie").unwrap().to_str().unwrap();
-    assert!(cookie.contains("sessionid=s1"), "room session kept: {cookie}");
+    assert!(
+        cookie.contains("sessionid=s1"),
+        "room session kept: {cookie}"
+    );
 }
 
 #[tokio::test]
 async fn bingosync_without_redirect_or_token_fails_clearly() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(
-            r#"<input name="csrfmiddlewaretoken" value="t">"#,
-        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(r#"<input name="csrfmiddlewaretoken" value="t">"#),
+        )
         .mount(&server)
         .await;
     Mock::given(method("POST"))
@@ -504,7 +526,10 @@ async fn bingosync_without_redirect_or_token_fails_clearly() {
         .create_room("r", "p", &BingoCard::default(), None)
         .await
         .unwrap_err();
-    assert_eq!(err.to_string(), "bingosync: Unable to create BingoSync room!");
+    assert_eq!(
+        err.to_string(),
+        "bingosync: Unable to create BingoSync room!"
+    );
 
     let server = MockServer::start().await;
     Mock::given(method("GET"))
