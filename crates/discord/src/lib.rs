@@ -1,5 +1,231 @@
-//! SahasrahBot's Discord bot.
+//! SahasrahBot's Discord bot (specs: `discord.md`).
 //!
-//! This crate will hold the twilight gateway and HTTP client, the slash-command registry,
-//! one module per command group, and the `ChatNotifier` implementation the other crates
-//! use. See `discord.md` of the specs. Nothing is implemented yet.
+//! - [`run`] / [`run_with`]: the bot the binary supervises — one twilight gateway shard,
+//!   command registration once per start, every INTERACTION_CREATE handled on its own task,
+//!   clean shutdown when the cancellation token fires.
+//! - [`sync_commands`]: registers the global and per-guild slash commands (what
+//!   `sahasrahbot discord sync-commands` calls).
+//! - [`DiscordNotifier`]: the [`ChatNotifier`](sahasrahbot_core::ports::ChatNotifier) port
+//!   other crates use to post to channels and DM users.
+//! - [`commands`]: the command definitions and the dispatch table; one module per group.
+//! - [`components`]: `custom_id` routing for buttons and selects.
+//! - [`embeds`]: embeds shared by several commands (the ALTTPR seed embed, §5.1).
+//! - [`errors`]: the error type and what users see when a command fails (§1.7).
+
+pub mod commands;
+pub mod components;
+mod context;
+pub mod embeds;
+pub mod errors;
+mod gateway;
+mod notifier;
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use sahasrahbot_core::config::Config;
+use sahasrahbot_core::guild_config::GuildConfig;
+use sahasrahbot_core::presets::PresetStore;
+use sahasrahbot_core::telemetry::Telemetry;
+use sahasrahbot_seedgen::Seedgen;
+use sea_orm::DatabaseConnection;
+use tokio_util::sync::CancellationToken;
+use twilight_http::Client;
+use twilight_model::id::Id;
+use twilight_model::id::marker::{ApplicationMarker, EmojiMarker, UserMarker};
+
+pub use errors::Error;
+pub use notifier::DiscordNotifier;
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// How the bot connects: credentials, guild lists, and (for tests) where Discord is.
+#[derive(Debug, Clone, Default)]
+pub struct BotSettings {
+    /// The bot token (without the `Bot ` prefix).
+    pub token: String,
+    /// Guilds that get `/welcome` and `/rom` (`ALTTP_RANDOMIZER_SERVERS`).
+    pub alttp_randomizer_servers: Vec<u64>,
+    /// Plain-HTTP host:port that replaces `discord.com` (tests point it at the fake).
+    pub http_proxy: Option<String>,
+    /// Gateway URL that replaces `wss://gateway.discord.gg` (tests point it at the fake).
+    pub gateway_url: Option<String>,
+    /// Register the commands when the bot starts (once per start, never per READY).
+    pub sync_commands_on_start: bool,
+}
+
+impl BotSettings {
+    /// The settings of the configured bot.
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            token: config.discord.token.expose().to_owned(),
+            alttp_randomizer_servers: config.discord.alttp_randomizer_servers.clone(),
+            http_proxy: None,
+            gateway_url: None,
+            sync_commands_on_start: true,
+        }
+    }
+
+    /// The twilight HTTP client for these settings (the ratelimiter stays on).
+    pub fn http_client(&self) -> Client {
+        let mut builder = Client::builder()
+            .token(self.token.clone())
+            .default_allowed_mentions(users_only_mentions());
+        if let Some(proxy) = &self.http_proxy {
+            builder = builder.proxy(proxy.clone(), true);
+        }
+        builder.build()
+    }
+}
+
+/// Default allowed mentions: users only (§1.2).
+pub(crate) fn users_only_mentions() -> twilight_model::channel::message::AllowedMentions {
+    twilight_model::channel::message::AllowedMentions {
+        parse: vec![twilight_model::channel::message::MentionType::Users],
+        ..Default::default()
+    }
+}
+
+/// What the commands need from the rest of the application.
+#[derive(Debug, Clone)]
+pub struct Deps {
+    /// The database.
+    pub db: DatabaseConnection,
+    /// Global presets.
+    pub presets: Arc<PresetStore>,
+    /// Seed providers (audit rows are written by it).
+    pub seedgen: Arc<Seedgen>,
+    /// Anonymous usage telemetry.
+    pub telemetry: Telemetry,
+    /// Per-guild settings.
+    pub guild_config: Arc<GuildConfig>,
+}
+
+/// Shared state of a running bot.
+#[derive(Debug)]
+pub(crate) struct Bot {
+    pub(crate) http: Arc<Client>,
+    pub(crate) application_id: Id<ApplicationMarker>,
+    pub(crate) owner_id: Option<Id<UserMarker>>,
+    pub(crate) bot_user_id: RwLock<Option<Id<UserMarker>>>,
+    pub(crate) deps: Deps,
+    /// Custom emojis the bot can see, by name (filled from GUILD_CREATE).
+    pub(crate) emojis: RwLock<HashMap<String, (Id<EmojiMarker>, bool)>>,
+}
+
+impl Bot {
+    /// `<:name:id>` for a custom emoji the bot can see.
+    pub(crate) fn emoji(&self, name: &str) -> Option<String> {
+        let emojis = self.emojis.read().unwrap_or_else(|e| e.into_inner());
+        emojis.get(name).map(|(id, animated)| {
+            if *animated {
+                format!("<a:{name}:{id}>")
+            } else {
+                format!("<:{name}:{id}>")
+            }
+        })
+    }
+
+    /// The CDN URL of a custom emoji the bot can see.
+    pub(crate) fn emoji_url(&self, name: &str) -> Option<String> {
+        let emojis = self.emojis.read().unwrap_or_else(|e| e.into_inner());
+        emojis.get(name).map(|(id, animated)| {
+            let ext = if *animated { "gif" } else { "png" };
+            format!("https://cdn.discordapp.com/emojis/{id}.{ext}")
+        })
+    }
+
+    /// Whether `user` is the application's owner.
+    pub(crate) fn is_owner(&self, user: Id<UserMarker>) -> bool {
+        self.owner_id == Some(user)
+    }
+}
+
+/// What [`sync_commands`] registered.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Names of the global commands.
+    pub global: Vec<String>,
+    /// Per guild: the guild id and its command names.
+    pub guilds: Vec<(u64, Vec<String>)>,
+}
+
+/// Registers every slash command: a bulk overwrite of the global set, then one of each
+/// configured ALTTP Randomizer guild's set.
+///
+/// # Errors
+/// No token, or a Discord request failed.
+pub async fn sync_commands(settings: &BotSettings) -> Result<SyncReport> {
+    if settings.token.trim().is_empty() {
+        return Err(Error::NoToken);
+    }
+    let http = settings.http_client();
+    let app = http.current_user_application().await?.model().await?;
+    sync_with(&http, app.id, settings).await
+}
+
+async fn sync_with(
+    http: &Client,
+    application_id: Id<ApplicationMarker>,
+    settings: &BotSettings,
+) -> Result<SyncReport> {
+    let interaction = http.interaction(application_id);
+    let global = commands::global_commands();
+    interaction.set_global_commands(&global).await?;
+    let mut report = SyncReport {
+        global: global.iter().map(|c| c.name.clone()).collect(),
+        guilds: Vec::new(),
+    };
+    let guild_set = commands::alttp_guild_commands();
+    for guild in &settings.alttp_randomizer_servers {
+        let Some(guild_id) = Id::new_checked(*guild) else {
+            continue;
+        };
+        interaction.set_guild_commands(guild_id, &guild_set).await?;
+        report
+            .guilds
+            .push((*guild, guild_set.iter().map(|c| c.name.clone()).collect()));
+    }
+    tracing::info!(
+        global = report.global.len(),
+        guilds = report.guilds.len(),
+        "Discord commands registered"
+    );
+    Ok(report)
+}
+
+/// Runs the configured bot until `cancel` fires.
+///
+/// # Errors
+/// See [`run_with`].
+pub async fn run(config: &Config, deps: Deps, cancel: CancellationToken) -> Result<()> {
+    run_with(BotSettings::from_config(config), deps, cancel).await
+}
+
+/// Runs the bot: reads the application (id and owner), registers the commands when
+/// [`BotSettings::sync_commands_on_start`] is set, then serves the gateway until `cancel`
+/// fires; the socket is closed normally and in-flight handlers are left to finish.
+///
+/// # Errors
+/// No token; the application info or the command registration failed; the gateway
+/// rejected the token or ended.
+pub async fn run_with(settings: BotSettings, deps: Deps, cancel: CancellationToken) -> Result<()> {
+    if settings.token.trim().is_empty() {
+        return Err(Error::NoToken);
+    }
+    let http = Arc::new(settings.http_client());
+    let app = http.current_user_application().await?.model().await?;
+    if settings.sync_commands_on_start {
+        sync_with(&http, app.id, &settings).await?;
+    }
+    let bot = Arc::new(Bot {
+        http,
+        application_id: app.id,
+        owner_id: app.owner.map(|o| o.id),
+        bot_user_id: RwLock::new(None),
+        deps,
+        emojis: RwLock::new(HashMap::new()),
+    });
+    gateway::serve(bot, &settings, cancel).await
+}

@@ -1,0 +1,74 @@
+//! Slash-command definitions (what is registered with Discord) and the dispatch table from
+//! command name to handler module.
+//!
+//! - [`misc`]: `/welcome`, `/rom` (ALTTP Randomizer guilds only).
+//! - [`generator`]: `/alttpr preset` and its autocomplete.
+
+pub mod generator;
+pub mod misc;
+
+use twilight_model::application::command::{Command, CommandOptionChoice};
+use twilight_model::application::interaction::InteractionContextType;
+
+use crate::context::{Ctx, Options};
+use crate::{Error, Result};
+
+/// The global commands.
+pub fn global_commands() -> Vec<Command> {
+    vec![generator::alttpr_command()]
+}
+
+/// The commands registered only in the ALTTP Randomizer guilds.
+pub fn alttp_guild_commands() -> Vec<Command> {
+    vec![misc::welcome_command(), misc::rom_command()]
+}
+
+/// Where a command may be used: guilds and the bot's DMs (as the original, which set no
+/// restriction on these commands).
+pub(crate) fn anywhere() -> [InteractionContextType; 2] {
+    [InteractionContextType::Guild, InteractionContextType::BotDm]
+}
+
+/// The dispatch table: the command name and subcommand path → the handler.
+pub(crate) async fn dispatch(ctx: &Ctx, options: &Options) -> Result<()> {
+    let name = command_name(ctx);
+    let path: Vec<&str> = options.path.iter().map(String::as_str).collect();
+    match (name.as_str(), path.as_slice()) {
+        ("welcome", []) => misc::welcome(ctx, options).await,
+        ("rom", []) => misc::rom(ctx).await,
+        ("alttpr", ["preset"]) => generator::alttpr_preset(ctx, options).await,
+        _ => Err(Error::UnknownCommand(name)),
+    }
+}
+
+/// Autocomplete answers, by command and focused option.
+pub(crate) async fn autocomplete(ctx: &Ctx, options: &Options) -> Result<()> {
+    let name = command_name(ctx);
+    let path: Vec<&str> = options.path.iter().map(String::as_str).collect();
+    let choices = match (name.as_str(), path.as_slice(), options.focused()) {
+        ("alttpr", ["preset"], Some(("preset", typed))) => generator::preset_choices(ctx, typed)?,
+        _ => Vec::new(),
+    };
+    ctx.autocomplete(choices).await
+}
+
+fn command_name(ctx: &Ctx) -> String {
+    match &ctx.interaction.data {
+        Some(twilight_model::application::interaction::InteractionData::ApplicationCommand(d)) => {
+            d.name.clone()
+        }
+        _ => String::new(),
+    }
+}
+
+/// String choices whose name and value are the same.
+pub(crate) fn string_choices(values: impl IntoIterator<Item = String>) -> Vec<CommandOptionChoice> {
+    values
+        .into_iter()
+        .map(|v| CommandOptionChoice {
+            name: v.clone(),
+            name_localizations: None,
+            value: twilight_model::application::command::CommandOptionChoiceValue::String(v),
+        })
+        .collect()
+}

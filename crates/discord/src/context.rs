@@ -1,0 +1,308 @@
+//! One interaction being handled: options, responding (reply, defer, follow-up), and the
+//! error path of §1.7.
+
+use std::sync::Arc;
+
+use tokio::sync::Mutex;
+use tracing::Instrument as _;
+use twilight_model::application::command::CommandOptionChoice;
+use twilight_model::application::interaction::application_command::{
+    CommandData, CommandDataOption, CommandOptionValue,
+};
+use twilight_model::application::interaction::{Interaction, InteractionData, InteractionType};
+use twilight_model::channel::message::{Embed, MessageFlags};
+use twilight_model::guild::Permissions;
+use twilight_model::http::interaction::{
+    InteractionResponse, InteractionResponseData, InteractionResponseType,
+};
+use twilight_model::id::Id;
+use twilight_model::id::marker::{GuildMarker, UserMarker};
+
+use crate::errors::{Error, reference_id, user_message};
+use crate::{Bot, Result, commands, components, users_only_mentions};
+
+/// How far the interaction has been answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Answered {
+    No,
+    Deferred { ephemeral: bool },
+    Replied,
+}
+
+/// The options of a command, flattened past its subcommand (group).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Options {
+    /// `group subcommand` path after the command name (empty for a plain command).
+    pub(crate) path: Vec<String>,
+    values: Vec<CommandDataOption>,
+}
+
+impl Options {
+    pub(crate) fn from_data(data: &CommandData) -> Self {
+        let mut path = Vec::new();
+        let mut values = data.options.clone();
+        loop {
+            let next = match values.first() {
+                Some(CommandDataOption {
+                    name,
+                    value:
+                        CommandOptionValue::SubCommand(inner)
+                        | CommandOptionValue::SubCommandGroup(inner),
+                }) => Some((name.clone(), inner.clone())),
+                _ => None,
+            };
+            match next {
+                Some((name, inner)) => {
+                    path.push(name);
+                    values = inner;
+                }
+                None => break,
+            }
+        }
+        Self { path, values }
+    }
+
+    fn get(&self, name: &str) -> Option<&CommandOptionValue> {
+        self.values
+            .iter()
+            .find(|o| o.name == name)
+            .map(|o| &o.value)
+    }
+
+    /// A string option.
+    pub(crate) fn string(&self, name: &str) -> Option<&str> {
+        match self.get(name) {
+            Some(CommandOptionValue::String(s) | CommandOptionValue::Focused(s, _)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A required string option.
+    pub(crate) fn required_string(&self, name: &str) -> Result<&str> {
+        self.string(name)
+            .ok_or_else(|| Error::BadOption(format!("The option `{name}` is required.")))
+    }
+
+    /// A yes/no choice option (`yes` / `no`), with its default.
+    pub(crate) fn yes_no(&self, name: &str, default: bool) -> Result<bool> {
+        match self.string(name) {
+            None => Ok(default),
+            Some("yes") => Ok(true),
+            Some("no") => Ok(false),
+            Some(other) => Err(Error::BadOption(format!(
+                "`{other}` is not a valid value for `{name}`: choose Yes or No."
+            ))),
+        }
+    }
+
+    /// The focused option of an autocomplete: name and typed text.
+    pub(crate) fn focused(&self) -> Option<(&str, &str)> {
+        self.values.iter().find_map(|o| match &o.value {
+            CommandOptionValue::Focused(text, _) => Some((o.name.as_str(), text.as_str())),
+            _ => None,
+        })
+    }
+}
+
+/// A command or component interaction being handled.
+#[derive(Debug)]
+pub(crate) struct Ctx {
+    pub(crate) bot: Arc<Bot>,
+    pub(crate) interaction: Interaction,
+    answered: Mutex<Answered>,
+}
+
+impl Ctx {
+    pub(crate) fn new(bot: Arc<Bot>, interaction: Interaction) -> Self {
+        Self {
+            bot,
+            interaction,
+            answered: Mutex::new(Answered::No),
+        }
+    }
+
+    pub(crate) fn guild_id(&self) -> Option<Id<GuildMarker>> {
+        self.interaction.guild_id
+    }
+
+    pub(crate) fn user_id(&self) -> Option<Id<UserMarker>> {
+        self.interaction.author_id()
+    }
+
+    /// Refuses unless the invoker has the Administrator permission in this guild or owns
+    /// the application. Discord hides admin commands from others through
+    /// `default_member_permissions`; this is the server-side check behind it.
+    #[allow(dead_code, reason = "used by the admin-only command groups")]
+    pub(crate) fn require_admin(&self) -> Result<()> {
+        let is_admin = self
+            .interaction
+            .member
+            .as_ref()
+            .and_then(|m| m.permissions)
+            .is_some_and(|p| p.contains(Permissions::ADMINISTRATOR));
+        let is_owner = self.user_id().is_some_and(|u| self.bot.is_owner(u));
+        if is_admin || is_owner {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(
+                "You must be an administrator of this server to use this command.".to_owned(),
+            ))
+        }
+    }
+
+    async fn callback(&self, response: InteractionResponse) -> Result<()> {
+        self.bot
+            .http
+            .interaction(self.bot.application_id)
+            .create_response(self.interaction.id, &self.interaction.token, &response)
+            .await?;
+        Ok(())
+    }
+
+    /// Replies with a message (callback type 4).
+    pub(crate) async fn reply(
+        &self,
+        content: Option<String>,
+        embeds: Vec<Embed>,
+        ephemeral: bool,
+    ) -> Result<()> {
+        let data = InteractionResponseData {
+            content,
+            embeds: (!embeds.is_empty()).then_some(embeds),
+            flags: ephemeral.then_some(MessageFlags::EPHEMERAL),
+            allowed_mentions: Some(users_only_mentions()),
+            ..Default::default()
+        };
+        self.callback(InteractionResponse {
+            kind: InteractionResponseType::ChannelMessageWithSource,
+            data: Some(data),
+        })
+        .await?;
+        *self.answered.lock().await = Answered::Replied;
+        Ok(())
+    }
+
+    /// Defers (callback type 5, "thinking"): needed before anything that may take more
+    /// than Discord's 3 seconds, such as a seed provider.
+    pub(crate) async fn defer(&self, ephemeral: bool) -> Result<()> {
+        self.callback(InteractionResponse {
+            kind: InteractionResponseType::DeferredChannelMessageWithSource,
+            data: Some(InteractionResponseData {
+                flags: ephemeral.then_some(MessageFlags::EPHEMERAL),
+                ..Default::default()
+            }),
+        })
+        .await?;
+        *self.answered.lock().await = Answered::Deferred { ephemeral };
+        Ok(())
+    }
+
+    /// Sends a follow-up message (after a defer it replaces the "thinking" placeholder and
+    /// keeps the defer's visibility).
+    pub(crate) async fn followup(&self, content: Option<&str>, embeds: &[Embed]) -> Result<()> {
+        let client = self.bot.http.interaction(self.bot.application_id);
+        let mut request = client
+            .create_followup(&self.interaction.token)
+            .embeds(embeds);
+        if let Some(content) = content {
+            request = request.content(content);
+        }
+        request.await?;
+        *self.answered.lock().await = Answered::Replied;
+        Ok(())
+    }
+
+    /// Answers an autocomplete (callback type 8).
+    pub(crate) async fn autocomplete(&self, choices: Vec<CommandOptionChoice>) -> Result<()> {
+        self.callback(InteractionResponse {
+            kind: InteractionResponseType::ApplicationCommandAutocompleteResult,
+            data: Some(InteractionResponseData {
+                choices: Some(choices),
+                ..Default::default()
+            }),
+        })
+        .await
+    }
+
+    /// Shows `error` to the user: an ephemeral reply when nothing was sent yet, otherwise
+    /// the original response is edited (after a public defer the error is public, as the
+    /// original bot's users saw it). Logged with the same reference id.
+    pub(crate) async fn report_error(&self, error: &Error, command: &str) {
+        let reference = reference_id();
+        let expected = matches!(
+            error,
+            Error::BadOption(_) | Error::Forbidden(_) | Error::Preset(_)
+        );
+        if expected {
+            tracing::info!(reference = %reference, command, error = %error, "command refused");
+        } else {
+            tracing::error!(reference = %reference, command, error = ?error, "command failed");
+        }
+        let emoji = match self.guild_id() {
+            Some(_) => self.bot.emoji("RIPLink"),
+            None => None,
+        };
+        let text = user_message(error, emoji.as_deref(), &reference);
+        let answered = *self.answered.lock().await;
+        let sent = match answered {
+            Answered::No => self.reply(Some(text), Vec::new(), true).await,
+            Answered::Deferred { .. } | Answered::Replied => self
+                .bot
+                .http
+                .interaction(self.bot.application_id)
+                .update_response(&self.interaction.token)
+                .content(Some(&text))
+                .await
+                .map(|_| ())
+                .map_err(Error::from),
+        };
+        if let Err(e) = sent {
+            tracing::warn!(reference = %reference, error = %e, "could not show the error to the user");
+        }
+    }
+}
+
+/// Handles one INTERACTION_CREATE: commands and autocompletes through the dispatch table,
+/// components through the `custom_id` router.
+pub(crate) async fn handle(bot: Arc<Bot>, interaction: Interaction) {
+    let guild = interaction
+        .guild_id
+        .map_or_else(|| "dm".to_owned(), |g| g.to_string());
+    let (name, options) = match &interaction.data {
+        Some(InteractionData::ApplicationCommand(data)) => {
+            let options = Options::from_data(data);
+            let mut name = data.name.clone();
+            for part in &options.path {
+                name.push(' ');
+                name.push_str(part);
+            }
+            (name, options)
+        }
+        Some(InteractionData::MessageComponent(data)) => {
+            (format!("component {}", data.custom_id), Options::default())
+        }
+        _ => ("unknown".to_owned(), Options::default()),
+    };
+    let span = tracing::info_span!("interaction", guild = %guild, command = %name);
+    async move {
+        let kind = interaction.kind;
+        let ctx = Ctx::new(bot, interaction);
+        let result = match kind {
+            InteractionType::ApplicationCommand => commands::dispatch(&ctx, &options).await,
+            InteractionType::ApplicationCommandAutocomplete => {
+                commands::autocomplete(&ctx, &options).await
+            }
+            InteractionType::MessageComponent => components::route(&ctx).await,
+            _ => Ok(()),
+        };
+        if let Err(error) = result {
+            if kind == InteractionType::ApplicationCommandAutocomplete {
+                tracing::warn!(error = %error, "autocomplete failed");
+            } else {
+                ctx.report_error(&error, &name).await;
+            }
+        }
+    }
+    .instrument(span)
+    .await;
+}

@@ -1,0 +1,138 @@
+//! The gateway shard: connect, identify, resume (twilight does these), and the event
+//! dispatch to handlers.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rand::Rng as _;
+use tokio_util::sync::CancellationToken;
+use twilight_gateway::{
+    CloseFrame, ConfigBuilder, Event, EventTypeFlags, Intents, Shard, ShardId, StreamExt as _,
+};
+use twilight_model::gateway::payload::incoming::MessageCreate;
+
+use crate::{Bot, BotSettings, Error, Result, context};
+
+/// The library-default intents plus GUILD_MEMBERS (§1.2); MESSAGE_CONTENT and presences
+/// stay off.
+pub(crate) fn intents() -> Intents {
+    Intents::all() - Intents::GUILD_PRESENCES - Intents::MESSAGE_CONTENT
+}
+
+/// Serves one shard until `cancel` fires.
+pub(crate) async fn serve(
+    bot: Arc<Bot>,
+    settings: &BotSettings,
+    cancel: CancellationToken,
+) -> Result<()> {
+    let mut config = ConfigBuilder::new(settings.token.clone(), intents());
+    if let Some(url) = &settings.gateway_url {
+        config = config.proxy_url(url.trim_end_matches('/').to_owned());
+    }
+    let mut shard = Shard::with_config(ShardId::ONE, config.build());
+    let mut closing = false;
+    loop {
+        let item = tokio::select! {
+            () = cancel.cancelled(), if !closing => {
+                tracing::info!("Discord bot shutting down");
+                shard.close(CloseFrame::NORMAL);
+                closing = true;
+                continue;
+            }
+            item = shard.next_event(EventTypeFlags::all()) => item,
+        };
+        let event = match item {
+            Some(Ok(event)) => event,
+            Some(Err(e)) => {
+                tracing::warn!(error = %e, "Discord gateway error");
+                if closing {
+                    return Ok(());
+                }
+                continue;
+            }
+            None => {
+                return if closing {
+                    Ok(())
+                } else {
+                    Err(Error::Gateway("the shard stopped".to_owned()))
+                };
+            }
+        };
+        match event {
+            Event::GatewayClose(frame) => {
+                if closing {
+                    return Ok(());
+                }
+                if let Some(frame) = frame
+                    && matches!(frame.code, 4004 | 4010 | 4011 | 4012 | 4013 | 4014)
+                {
+                    return Err(Error::Gateway(format!(
+                        "closed with {}: {}",
+                        frame.code, frame.reason
+                    )));
+                }
+            }
+            Event::Ready(ready) => {
+                tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "Discord READY");
+                *bot.bot_user_id.write().unwrap_or_else(|e| e.into_inner()) = Some(ready.user.id);
+            }
+            Event::Resumed => tracing::info!("Discord session resumed"),
+            Event::GuildCreate(guild) => {
+                if let twilight_model::gateway::payload::incoming::GuildCreate::Available(g) =
+                    *guild
+                {
+                    let mut emojis = bot.emojis.write().unwrap_or_else(|e| e.into_inner());
+                    for emoji in &g.emojis {
+                        emojis
+                            .entry(emoji.name.clone())
+                            .or_insert((emoji.id, emoji.animated));
+                    }
+                }
+            }
+            Event::GuildEmojisUpdate(update) => {
+                let mut emojis = bot.emojis.write().unwrap_or_else(|e| e.into_inner());
+                for emoji in &update.emojis {
+                    emojis.insert(emoji.name.clone(), (emoji.id, emoji.animated));
+                }
+            }
+            Event::InteractionCreate(interaction) => {
+                let bot = bot.clone();
+                tokio::spawn(context::handle(bot, interaction.0));
+            }
+            Event::MessageCreate(message) => {
+                let bot = bot.clone();
+                tokio::spawn(mention_reaction(bot, message));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// When the bot is mentioned, react with its `SahasrahBot` emoji after a random 0–5 s
+/// wait; nothing when that emoji is not visible (§2.4).
+async fn mention_reaction(bot: Arc<Bot>, message: Box<MessageCreate>) {
+    let me = *bot.bot_user_id.read().unwrap_or_else(|e| e.into_inner());
+    let Some(me) = me else { return };
+    if !message.mentions.iter().any(|m| m.id == me) {
+        return;
+    }
+    let emoji = bot
+        .emojis
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .get("SahasrahBot")
+        .copied();
+    let Some((id, _)) = emoji else { return };
+    let wait = rand::thread_rng().gen_range(0..5000);
+    tokio::time::sleep(Duration::from_millis(wait)).await;
+    let emoji = twilight_http::request::channel::reaction::RequestReactionType::Custom {
+        id,
+        name: Some("SahasrahBot"),
+    };
+    let request = bot
+        .http
+        .create_reaction(message.channel_id, message.id, &emoji);
+    if let Err(e) = request.await {
+        tracing::warn!(error = %e, "could not react to a mention");
+    }
+}

@@ -1,0 +1,501 @@
+//! A fake Discord on 127.0.0.1 (random port): the REST routes the bot uses and a gateway
+//! websocket, both reached through twilight's own settings (`twilight_http::Client::builder()
+//! .proxy(fake.http_proxy(), true)` and `twilight_gateway::ConfigBuilder::proxy_url(fake
+//! .gateway_url())`). Specs: `discord.md` §8 and §9.
+//!
+//! - **REST** (under `/api/v10`): every request is recorded as a [`RestCall`] (method, path
+//!   without the `/api/v10` prefix, query, JSON body) and answered like Discord: application
+//!   info, current user, interaction callbacks (204), webhook follow-ups and edits (a message
+//!   object), channel messages, DM channel creation, reactions, guild members and roles,
+//!   guild emojis, and command bulk overwrites (the commands echoed back with ids). Unknown
+//!   routes answer 404 `{"code": 0, "message": "404: Not Found"}`; [`FakeDiscord::fail_route`]
+//!   makes a route answer an error status instead.
+//! - **Gateway**: HELLO, IDENTIFY (token checked; a bad token closes with 4004), READY (its
+//!   `resume_gateway_url` points back to the fake) followed by one GUILD_CREATE per guild,
+//!   RESUME (RESUMED, or INVALID_SESSION for an unknown session), HEARTBEAT → ACK, and
+//!   REQUEST_GUILD_MEMBERS → GUILD_MEMBERS_CHUNK.
+//!
+//! Test controls: [`FakeDiscord::slash_command`], [`FakeDiscord::autocomplete`],
+//! [`FakeDiscord::component`] (INTERACTION_CREATE as a given [`FakeUser`] with their member
+//! permissions), [`FakeDiscord::message_create`], [`FakeDiscord::member_add`],
+//! [`FakeDiscord::dispatch`] (any event), [`FakeDiscord::drop_gateway`]; observations
+//! [`FakeDiscord::rest_calls`], [`FakeDiscord::gateway_stats`], and
+//! [`FakeDiscord::wait_until`] / [`FakeDiscord::wait_for_call`] to wait for a condition.
+
+mod server;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use server::{Shared, World, lock};
+
+/// Discord's "administrator" permission bit.
+pub const ADMINISTRATOR: u64 = 1 << 3;
+/// The permissions of an ordinary member (view channel, send messages, use commands…).
+pub const MEMBER_PERMISSIONS: u64 = 0x0000_0000_8006_4c40;
+
+/// Options of [`FakeDiscord::start_with`].
+#[derive(Debug, Clone)]
+pub struct FakeDiscordConfig {
+    /// The bot token the fake accepts (REST `Authorization: Bot …` and IDENTIFY).
+    pub token: String,
+    /// The application (and bot user) id.
+    pub application_id: u64,
+    /// The application's owner.
+    pub owner_id: u64,
+    /// The bot user's name.
+    pub bot_name: String,
+    /// The guilds the bot is in.
+    pub guilds: Vec<FakeGuild>,
+    /// The heartbeat interval sent in HELLO, milliseconds (Discord: 41250).
+    pub heartbeat_interval_ms: u64,
+}
+
+impl Default for FakeDiscordConfig {
+    fn default() -> Self {
+        Self {
+            token: "fake-discord-token".to_owned(),
+            application_id: 900_000_000_000_000_001,
+            owner_id: 185_198_185_990_324_225,
+            bot_name: "SahasrahBot".to_owned(),
+            guilds: vec![FakeGuild::default()],
+            heartbeat_interval_ms: 41_250,
+        }
+    }
+}
+
+/// A guild the bot is in.
+#[derive(Debug, Clone)]
+pub struct FakeGuild {
+    /// The guild id.
+    pub id: u64,
+    /// The guild name.
+    pub name: String,
+    /// Custom emojis: `(name, id)`.
+    pub emojis: Vec<(String, u64)>,
+    /// Text channel ids.
+    pub channels: Vec<u64>,
+}
+
+impl Default for FakeGuild {
+    /// Guild 500000000000000001 with one channel and the `RIPLink` and `SahasrahBot` emojis.
+    fn default() -> Self {
+        Self {
+            id: 500_000_000_000_000_001,
+            name: "Fake ALTTPR".to_owned(),
+            emojis: vec![
+                ("RIPLink".to_owned(), 700_000_000_000_000_001),
+                ("SahasrahBot".to_owned(), 700_000_000_000_000_002),
+            ],
+            channels: vec![600_000_000_000_000_001],
+        }
+    }
+}
+
+/// A user acting through the fake (the invoker of an interaction, a message author, …).
+#[derive(Debug, Clone)]
+pub struct FakeUser {
+    /// The user id.
+    pub id: u64,
+    /// The username.
+    pub name: String,
+    /// The member's permissions in the channel (the interaction's `member.permissions`).
+    pub permissions: u64,
+    /// Role ids.
+    pub roles: Vec<u64>,
+}
+
+impl FakeUser {
+    /// An ordinary member.
+    pub fn member(id: u64, name: &str) -> Self {
+        Self {
+            id,
+            name: name.to_owned(),
+            permissions: MEMBER_PERMISSIONS,
+            roles: Vec::new(),
+        }
+    }
+
+    /// A member with the administrator permission.
+    pub fn admin(id: u64, name: &str) -> Self {
+        Self {
+            permissions: MEMBER_PERMISSIONS | ADMINISTRATOR,
+            ..Self::member(id, name)
+        }
+    }
+
+    pub(crate) fn user_json(&self) -> Value {
+        json!({
+            "id": self.id.to_string(),
+            "username": self.name,
+            "global_name": self.name,
+            "discriminator": "0",
+            "avatar": null,
+            "bot": false,
+            "public_flags": 0,
+        })
+    }
+}
+
+/// One REST request the bot made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestCall {
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The path after `/api/v10`, e.g. `/interactions/1/tok/callback`.
+    pub path: String,
+    /// The query string (empty when none).
+    pub query: String,
+    /// The JSON body (`payload_json` of a multipart body; `Null` when there is none).
+    pub body: Value,
+}
+
+/// Counters of the gateway.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GatewayStats {
+    /// Websocket connections accepted.
+    pub connections: u32,
+    /// IDENTIFY payloads received.
+    pub identifies: u32,
+    /// RESUME payloads received (with a known session).
+    pub resumes: u32,
+    /// HEARTBEAT payloads received.
+    pub heartbeats: u32,
+    /// Sockets currently open and identified or resumed.
+    pub live: u32,
+}
+
+/// An interaction sent by a test control.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentInteraction {
+    /// The interaction id.
+    pub id: u64,
+    /// The interaction token.
+    pub token: String,
+}
+
+impl SentInteraction {
+    /// The path of its callback: `/interactions/{id}/{token}/callback`.
+    pub fn callback_path(&self) -> String {
+        format!("/interactions/{}/{}/callback", self.id, self.token)
+    }
+
+    /// The path of its webhook (follow-ups): `/webhooks/{app}/{token}`.
+    pub fn webhook_path(&self, application_id: u64) -> String {
+        format!("/webhooks/{application_id}/{}", self.token)
+    }
+}
+
+/// The running fake. Dropping it stops the server and closes every socket.
+#[derive(Debug)]
+pub struct FakeDiscord {
+    world: Shared,
+    addr: SocketAddr,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeDiscord {
+    fn drop(&mut self) {
+        self.server.abort();
+        lock(&self.world).close_all();
+    }
+}
+
+impl FakeDiscord {
+    /// Starts a fake with the default configuration.
+    ///
+    /// # Errors
+    /// When no loopback port can be bound.
+    pub async fn start() -> std::io::Result<Self> {
+        Self::start_with(FakeDiscordConfig::default()).await
+    }
+
+    /// Starts a fake with `config`.
+    ///
+    /// # Errors
+    /// When no loopback port can be bound.
+    pub async fn start_with(config: FakeDiscordConfig) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let world: Shared = Arc::new(Mutex::new(World::new(config, addr)));
+        let acceptor = poem::listener::TcpAcceptor::from_tokio(listener)?;
+        let ep_world = world.clone();
+        let endpoint = poem::endpoint::make(move |req| {
+            let world = ep_world.clone();
+            async move { server::route(world, req).await }
+        });
+        let server = tokio::spawn(async move {
+            let _ = poem::Server::new_with_acceptor(acceptor)
+                .run(endpoint)
+                .await;
+        });
+        Ok(Self {
+            world,
+            addr,
+            server,
+        })
+    }
+
+    /// `127.0.0.1:port`, for `twilight_http::client::ClientBuilder::proxy(_, true)`.
+    pub fn http_proxy(&self) -> String {
+        self.addr.to_string()
+    }
+
+    /// `ws://127.0.0.1:port`, for `twilight_gateway::ConfigBuilder::proxy_url`.
+    pub fn gateway_url(&self) -> String {
+        format!("ws://{}", self.addr)
+    }
+
+    /// The accepted bot token.
+    pub fn token(&self) -> String {
+        lock(&self.world).config.token.clone()
+    }
+
+    /// The application (and bot user) id.
+    pub fn application_id(&self) -> u64 {
+        lock(&self.world).config.application_id
+    }
+
+    /// The application owner's id.
+    pub fn owner_id(&self) -> u64 {
+        lock(&self.world).config.owner_id
+    }
+
+    /// The first guild's id.
+    pub fn guild_id(&self) -> u64 {
+        lock(&self.world).config.guilds.first().map_or(0, |g| g.id)
+    }
+
+    /// The first channel of the first guild.
+    pub fn channel_id(&self) -> u64 {
+        lock(&self.world)
+            .config
+            .guilds
+            .first()
+            .and_then(|g| g.channels.first().copied())
+            .unwrap_or(0)
+    }
+
+    /// Every REST request so far, in order.
+    pub fn rest_calls(&self) -> Vec<RestCall> {
+        lock(&self.world).calls.clone()
+    }
+
+    /// Forgets the recorded REST requests.
+    pub fn clear_rest_calls(&self) {
+        lock(&self.world).calls.clear();
+    }
+
+    /// The recorded requests whose path starts with `prefix`.
+    pub fn calls_to(&self, prefix: &str) -> Vec<RestCall> {
+        lock(&self.world)
+            .calls
+            .iter()
+            .filter(|c| c.path.starts_with(prefix))
+            .cloned()
+            .collect()
+    }
+
+    /// Gateway counters.
+    pub fn gateway_stats(&self) -> GatewayStats {
+        lock(&self.world).stats()
+    }
+
+    /// The next `count` requests with this method whose path starts with `path_prefix`
+    /// answer `status` with a Discord error body.
+    pub fn fail_route(&self, method: &str, path_prefix: &str, status: u16, count: u32) {
+        lock(&self.world).failures.push(server::Failure {
+            method: method.to_owned(),
+            prefix: path_prefix.to_owned(),
+            status,
+            remaining: count,
+        });
+    }
+
+    /// Dispatches an event (`t`, `d`) to every live gateway socket; returns its sequence.
+    pub fn dispatch(&self, event: &str, data: Value) -> u64 {
+        lock(&self.world).dispatch(event, data)
+    }
+
+    /// Closes every gateway socket abruptly (no close frame), as a network failure would.
+    pub fn drop_gateway(&self) {
+        lock(&self.world).close_all();
+    }
+
+    /// Sends an INTERACTION_CREATE of type 2 (slash command) in the first guild's first
+    /// channel, as `user`. `options` is Discord's `data.options` array.
+    pub fn slash_command(&self, user: &FakeUser, name: &str, options: Value) -> SentInteraction {
+        self.interaction(
+            user,
+            2,
+            json!({"name": name, "type": 1, "options": options}),
+        )
+    }
+
+    /// Sends an INTERACTION_CREATE of type 4 (autocomplete); one option should carry
+    /// `"focused": true`.
+    pub fn autocomplete(&self, user: &FakeUser, name: &str, options: Value) -> SentInteraction {
+        self.interaction(
+            user,
+            4,
+            json!({"name": name, "type": 1, "options": options}),
+        )
+    }
+
+    /// Sends an INTERACTION_CREATE of type 3 (a button click) with `custom_id`.
+    pub fn component(&self, user: &FakeUser, custom_id: &str) -> SentInteraction {
+        self.interaction(
+            user,
+            3,
+            json!({"custom_id": custom_id, "component_type": 2}),
+        )
+    }
+
+    /// Sends an INTERACTION_CREATE of `kind` with `data` (the `id` of commands is filled in).
+    pub fn interaction(&self, user: &FakeUser, kind: u8, data: Value) -> SentInteraction {
+        let mut w = lock(&self.world);
+        let id = w.next_id();
+        let token = format!("itoken-{id}");
+        let guild_id = w.config.guilds.first().map_or(0, |g| g.id);
+        let channel_id = w
+            .config
+            .guilds
+            .first()
+            .and_then(|g| g.channels.first().copied())
+            .unwrap_or(0);
+        let mut data = data;
+        if kind == 2 || kind == 4 {
+            data["id"] = json!(
+                w.command_id(data["name"].as_str().unwrap_or(""))
+                    .to_string()
+            );
+        }
+        let payload = json!({
+            "id": id.to_string(),
+            "application_id": w.config.application_id.to_string(),
+            "type": kind,
+            "data": data,
+            "guild_id": guild_id.to_string(),
+            "channel": {"id": channel_id.to_string(), "type": 0},
+            "channel_id": channel_id.to_string(),
+            "member": {
+                "user": user.user_json(),
+                "roles": user.roles.iter().map(u64::to_string).collect::<Vec<_>>(),
+                "joined_at": "2020-01-01T00:00:00.000000+00:00",
+                "deaf": false,
+                "mute": false,
+                "flags": 0,
+                "permissions": user.permissions.to_string(),
+            },
+            "token": token,
+            "version": 1,
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "app_permissions": "2251799813685247",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": guild_id.to_string()},
+            "context": 0,
+            "attachment_size_limit": 8_388_608,
+        });
+        w.dispatch("INTERACTION_CREATE", payload);
+        SentInteraction { id, token }
+    }
+
+    /// Dispatches a MESSAGE_CREATE by `author` in the first channel; `mention_bot` puts the
+    /// bot user in `mentions`. Returns the message id.
+    pub fn message_create(&self, author: &FakeUser, content: &str, mention_bot: bool) -> u64 {
+        let mut w = lock(&self.world);
+        let id = w.next_id();
+        let guild_id = w.config.guilds.first().map_or(0, |g| g.id);
+        let channel_id = w
+            .config
+            .guilds
+            .first()
+            .and_then(|g| g.channels.first().copied())
+            .unwrap_or(0);
+        let mentions = if mention_bot {
+            vec![w.bot_user_json()]
+        } else {
+            Vec::new()
+        };
+        let mut msg = server::message_json(id, channel_id, author.user_json(), content, &json!({}));
+        msg["guild_id"] = json!(guild_id.to_string());
+        msg["mentions"] = json!(mentions);
+        w.dispatch("MESSAGE_CREATE", msg);
+        id
+    }
+
+    /// Dispatches a GUILD_MEMBER_ADD of `user` to the first guild.
+    pub fn member_add(&self, user: &FakeUser) -> u64 {
+        let mut w = lock(&self.world);
+        let guild_id = w.config.guilds.first().map_or(0, |g| g.id);
+        w.dispatch(
+            "GUILD_MEMBER_ADD",
+            json!({
+                "guild_id": guild_id.to_string(),
+                "user": user.user_json(),
+                "roles": [],
+                "joined_at": "2026-11-22T00:00:00.000000+00:00",
+                "deaf": false,
+                "mute": false,
+                "flags": 0,
+            }),
+        )
+    }
+
+    /// Waits up to `timeout` for `cond` to hold over the recorded calls; returns whether
+    /// it did.
+    pub async fn wait_until(&self, timeout: Duration, cond: impl Fn(&[RestCall]) -> bool) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if cond(&lock(&self.world).calls) {
+                return true;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Waits up to `timeout` for a call with `method` whose path starts with `prefix`;
+    /// returns the first such call.
+    pub async fn wait_for_call(
+        &self,
+        method: &str,
+        prefix: &str,
+        timeout: Duration,
+    ) -> Option<RestCall> {
+        let find = |calls: &[RestCall]| {
+            calls
+                .iter()
+                .find(|c| c.method == method && c.path.starts_with(prefix))
+                .cloned()
+        };
+        self.wait_until(timeout, |calls| find(calls).is_some())
+            .await
+            .then(|| find(&lock(&self.world).calls))
+            .flatten()
+    }
+
+    /// Waits up to `timeout` for the gateway counters to satisfy `cond`.
+    pub async fn wait_for_gateway(
+        &self,
+        timeout: Duration,
+        cond: impl Fn(GatewayStats) -> bool,
+    ) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if cond(self.gateway_stats()) {
+                return true;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
