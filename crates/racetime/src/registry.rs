@@ -3,22 +3,21 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
 use crate::model::ChatMessage;
-use crate::room::{CommandOutcome, Control, Room};
+use crate::room::{CommandOutcome, Outgoing, Room};
 
 /// A live room in the registry.
 #[derive(Clone, Debug)]
 pub struct RoomHandle {
     room: Room,
-    control: mpsc::UnboundedSender<Control>,
 }
 
 impl RoomHandle {
-    pub(crate) fn new(room: Room, control: mpsc::UnboundedSender<Control>) -> Self {
-        Self { room, control }
+    pub(crate) fn new(room: Room) -> Self {
+        Self { room }
     }
 
     /// The room (race data and typed actions).
@@ -33,7 +32,7 @@ impl RoomHandle {
 
     /// Whether the room's task is still running.
     pub fn is_live(&self) -> bool {
-        !self.control.is_closed()
+        !self.room.inner.outbox.is_closed()
     }
 
     /// Runs `text` through the room's command dispatch as if a monitor/moderator sent it
@@ -46,8 +45,10 @@ impl RoomHandle {
     /// finishes.
     pub async fn dispatch_message(&self, message: ChatMessage) -> Result<CommandOutcome> {
         let (tx, rx) = oneshot::channel();
-        self.control
-            .send(Control::Inject(Box::new(message), tx))
+        self.room
+            .inner
+            .outbox
+            .push(Outgoing::Inject(Box::new(message), tx))
             .map_err(|_| Error::RoomNotHandled(self.name().to_owned()))?;
         rx.await
             .map_err(|_| Error::RoomNotHandled(self.name().to_owned()))

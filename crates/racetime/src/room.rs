@@ -10,7 +10,7 @@ use futures_util::{SinkExt, StreamExt};
 use rand::Rng;
 use serde::Serialize;
 use serde_json::{Value, json};
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{oneshot, watch};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
@@ -57,6 +57,60 @@ pub struct MessageOptions {
     pub direct_to: Option<String>,
 }
 
+/// What the room task is asked to do: write a frame, or run an injected command.
+pub(crate) enum Outgoing {
+    Frame(String),
+    Inject(Box<ChatMessage>, oneshot::Sender<CommandOutcome>),
+}
+
+/// A tiny unbounded queue (a tokio channel preallocates a 32-slot block, about 1.5 KiB, which
+/// adds up over thousands of idle rooms; an empty `VecDeque` allocates nothing).
+#[derive(Default)]
+pub(crate) struct Outbox {
+    queue: std::sync::Mutex<std::collections::VecDeque<Outgoing>>,
+    notify: tokio::sync::Notify,
+    closed: std::sync::atomic::AtomicBool,
+}
+
+impl Outbox {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::VecDeque<Outgoing>> {
+        // Only push/pop happen under the lock; a poisoned queue is still consistent.
+        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn push(&self, item: Outgoing) -> std::result::Result<(), Outgoing> {
+        if self.is_closed() {
+            return Err(item);
+        }
+        self.lock().push_back(item);
+        // Stores a permit if the task is not waiting right now, so the wake-up is not lost.
+        self.notify.notify_one();
+        Ok(())
+    }
+
+    /// Waits for the next item. Cancel-safe: an item is only taken when it is returned.
+    async fn recv(&self) -> Outgoing {
+        loop {
+            if let Some(item) = self.lock().pop_front() {
+                return item;
+            }
+            self.notify.notified().await;
+        }
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Refuses further items and drops queued ones (waking injected-command waiters).
+    fn close(&self) {
+        self.closed
+            .store(true, std::sync::atomic::Ordering::Release);
+        let drained: Vec<Outgoing> = self.lock().drain(..).collect();
+        drop(drained);
+    }
+}
+
 /// Type-erased access to the bot that owns a room (the bot is generic over its factory).
 pub(crate) trait BotOps: Send + Sync {
     fn join(&self, name: String, force: bool) -> BoxFuture<'static, Result<Option<RoomHandle>>>;
@@ -68,7 +122,7 @@ pub(crate) struct RoomShared {
     pub(crate) name: String,
     pub(crate) category: String,
     pub(crate) id: u64,
-    outbound: mpsc::UnboundedSender<String>,
+    pub(crate) outbox: Outbox,
     race: RwLock<Arc<RaceData>>,
     api: Arc<Api>,
     token: watch::Receiver<Arc<AccessToken>>,
@@ -147,8 +201,8 @@ impl Room {
             json!({ "action": action, "data": data })
         };
         self.inner
-            .outbound
-            .send(frame.to_string())
+            .outbox
+            .push(Outgoing::Frame(frame.to_string()))
             .map_err(|_| Error::RoomClosed(self.inner.name.clone()))
     }
 
@@ -338,19 +392,12 @@ pub enum CommandOutcome {
     NotACommand,
 }
 
-pub(crate) enum Control {
-    // Boxed: channels allocate slots of the variant's size up front.
-    Inject(Box<ChatMessage>, oneshot::Sender<CommandOutcome>),
-}
-
 /// Everything a room task needs.
 pub(crate) struct RoomTask<H: RaceHandler> {
     pub(crate) room: Room,
     pub(crate) handler: Arc<H>,
     pub(crate) commands: Arc<Commands<H>>,
     pub(crate) config: Arc<BotConfig>,
-    pub(crate) outbound: mpsc::UnboundedReceiver<String>,
-    pub(crate) control: mpsc::UnboundedReceiver<Control>,
     pub(crate) token: watch::Receiver<Arc<AccessToken>>,
     pub(crate) refresh: Arc<tokio::sync::Notify>,
     pub(crate) cancel: CancellationToken,
@@ -374,28 +421,24 @@ pub(crate) fn new_room<H: RaceHandler>(
     registry: HandlerRegistry,
     bot: Arc<dyn BotOps>,
 ) -> (RoomHandle, RoomTask<H>) {
-    let (out_tx, out_rx) = mpsc::unbounded_channel();
-    let (ctl_tx, ctl_rx) = mpsc::unbounded_channel();
     let room = Room {
         inner: Arc::new(RoomShared {
             name: race.name.clone(),
             category: config.category.clone(),
             id,
-            outbound: out_tx,
+            outbox: Outbox::default(),
             race: RwLock::new(Arc::new(race)),
             api,
             token: token.clone(),
             bot,
         }),
     };
-    let handle = RoomHandle::new(room.clone(), ctl_tx);
+    let handle = RoomHandle::new(room.clone());
     let task = RoomTask {
         room,
         handler: Arc::new(handler),
         commands,
         config,
-        outbound: out_rx,
-        control: ctl_rx,
         token,
         refresh,
         cancel,
@@ -422,13 +465,29 @@ enum Disconnect {
     Exit,
 }
 
+struct Cleanup {
+    room: Room,
+    registry: HandlerRegistry,
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        self.room.inner.outbox.close();
+        self.registry.remove(self.room.name(), self.room.inner.id);
+    }
+}
+
 impl<H: RaceHandler> RoomTask<H> {
     pub(crate) async fn run(mut self) {
         let span =
             tracing::info_span!("room", room = %self.room.name(), category = %self.room.category());
         async move {
+            // Also on panic: the room must leave the registry so discovery can join it again.
+            let _cleanup = Cleanup {
+                room: self.room.clone(),
+                registry: self.registry.clone(),
+            };
             self.run_inner().await;
-            self.registry.remove(self.room.name(), self.room.inner.id);
             debug!("room task ended");
         }
         .instrument(span)
@@ -585,14 +644,14 @@ impl<H: RaceHandler> RoomTask<H> {
                     Some(Err(e)) => return Disconnect::Failed(e.into()),
                     None => return Disconnect::Failed(Error::Disconnected("socket ended".to_owned())),
                 },
-                Some(frame) = self.outbound.recv() => {
-                    if let Err(e) = ws.send(Message::text(frame.clone())).await {
-                        *pending = Some(frame);
-                        return Disconnect::Failed(e.into());
+                item = self.room.inner.outbox.recv() => match item {
+                    Outgoing::Frame(frame) => {
+                        if let Err(e) = ws.send(Message::text(frame.clone())).await {
+                            *pending = Some(frame);
+                            return Disconnect::Failed(e.into());
+                        }
                     }
-                }
-                Some(ctl) = self.control.recv() => match ctl {
-                    Control::Inject(message, done) => self.inject(*message, done),
+                    Outgoing::Inject(message, done) => self.inject(*message, done),
                 },
                 _ = ping.tick() => {
                     // Every ping is answered with a pong: silence for three intervals means the
