@@ -734,3 +734,40 @@ async fn a_room_can_open_and_join_the_next_room() {
     assert!(eventually(|| bot.events.count(&next, "begin") == 1).await);
     bot.cancel.cancel();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_token_refresh_is_retried() {
+    let fake = FakeRacetime::start_with(FakeConfig {
+        token_lifetime_secs: 1,
+        ..FakeConfig::default()
+    })
+    .await
+    .unwrap();
+    let mut config = test_config(&fake);
+    config.scan_interval = Duration::from_secs(3600);
+    let bot = start_bot(config).await;
+    let room = fake.open_race(NewRace::default());
+    bot.bot.join_room(&room, false).await.unwrap().unwrap();
+    assert!(
+        fake.wait_until(WAIT, |f| f.open_bot_sockets(&room) == 1)
+            .await
+    );
+    // The refresh (due at 0.5 s) meets three 500s, backs off, and succeeds.
+    fake.fail_next_requests(3);
+    assert!(
+        fake.wait_until(WAIT, |f| f.issued_tokens().len() >= 2)
+            .await
+    );
+    let token_posts = fake
+        .http_requests()
+        .iter()
+        .filter(|r| *r == "POST /o/token")
+        .count();
+    assert!(token_posts >= 5, "{token_posts} token requests");
+    let second = fake.issued_tokens()[1].clone();
+    assert!(
+        fake.wait_until(WAIT, |f| f.bot_connections(&room).contains(&second))
+            .await
+    );
+    bot.cancel.cancel();
+}
