@@ -153,6 +153,12 @@ pub enum Error {
         /// What is wrong with the request.
         message: String,
     },
+    /// A patch or spoiler log could not be stored.
+    #[error("storage: {0}")]
+    Storage(String),
+    /// A spoiler log cannot be made from this game.
+    #[error("spoiler: {0}")]
+    Spoiler(String),
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {0}")]
     Client(#[source] reqwest::Error),

@@ -9,17 +9,22 @@
 //!   `audit_generated_games` row ([`audit`]) on success.
 //! - [`SeedgenConfig`] says where each provider lives; tests point it at local servers.
 //!
-//! Spoiler log formatting and upload (§4) are not implemented yet.
+//! - [`spoilers`] formats alttpr.com spoiler logs for spoiler races and publishes them
+//!   through an [`storage::ObjectStore`] (an S3 store is not implemented yet; a
+//!   [`storage::LocalDirStore`] is).
 
 pub mod audit;
 mod config;
 mod contract;
 mod error;
 mod http;
+pub mod ordered;
 pub mod providers;
 pub mod pyjson;
 mod seed;
 mod service;
+pub mod spoilers;
+pub mod storage;
 
 pub use config::{AlttprSettings, DoorsSettings, SeedgenConfig};
 pub use contract::{Completed, Contract, RetryPolicy};

@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 
 use serde_json::Value as Json;
 
+use crate::ordered::OrderedJson;
+
 /// `json.dumps(value)`.
 pub fn dumps(value: &Json) -> String {
     let mut out = String::new();
@@ -17,6 +19,51 @@ pub fn dumps_indent(value: &Json, indent: usize) -> String {
     let mut out = String::new();
     write_value(&mut out, value, Some(indent), 0);
     out
+}
+
+/// `json.dumps(value, indent=indent)` for a value whose key order matters.
+pub fn dumps_ordered_indent(value: &OrderedJson, indent: usize) -> String {
+    let mut out = String::new();
+    write_ordered(&mut out, value, Some(indent), 0);
+    out
+}
+
+fn write_ordered(out: &mut String, value: &OrderedJson, indent: Option<usize>, level: usize) {
+    let sep = if indent.is_some() { "," } else { ", " };
+    match value {
+        OrderedJson::Null => out.push_str("null"),
+        OrderedJson::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        OrderedJson::Number(n) => out.push_str(&n.to_string()),
+        OrderedJson::String(s) => write_str(out, s),
+        OrderedJson::Array(items) if items.is_empty() => out.push_str("[]"),
+        OrderedJson::Object(entries) if entries.is_empty() => out.push_str("{}"),
+        OrderedJson::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(sep);
+                }
+                newline(out, indent, level + 1);
+                write_ordered(out, item, indent, level + 1);
+            }
+            newline(out, indent, level);
+            out.push(']');
+        }
+        OrderedJson::Object(entries) => {
+            out.push('{');
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(sep);
+                }
+                newline(out, indent, level + 1);
+                write_str(out, k);
+                out.push_str(": ");
+                write_ordered(out, v, indent, level + 1);
+            }
+            newline(out, indent, level);
+            out.push('}');
+        }
+    }
 }
 
 fn newline(out: &mut String, indent: Option<usize>, level: usize) {

@@ -1,6 +1,7 @@
 //! [`GeneratedSeed`]: the canonical answer of every provider (core.md §3.3).
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::{Value as Json, json};
@@ -60,6 +61,9 @@ pub struct GeneratedSeed {
     /// The provider's full answer (embeds and spoiler logs read it); `Null` when there is
     /// nothing more than the fields above.
     pub data: Json,
+    /// The provider's answer as it was sent, where key order matters (alttpr.com games,
+    /// for spoiler logs); `None` for other providers.
+    pub raw: Option<Arc<str>>,
 }
 
 impl GeneratedSeed {
@@ -106,6 +110,7 @@ mod tests {
                 surface: None,
             },
             data: Json::Null,
+            raw: None,
         };
         let j = seed.to_json();
         assert!(j.get("code").is_none());

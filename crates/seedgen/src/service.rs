@@ -16,12 +16,13 @@ use crate::providers::avianart::{AvianartProvider, AvianartRequest};
 use crate::providers::bingosync::BingoSyncProvider;
 use crate::providers::ctjets::{CtJetsProvider, CtJetsRequest};
 use crate::providers::dash::DashProvider;
-use crate::providers::doors::{DoorsProvider, DoorsRequest, PatchStore};
+use crate::providers::doors::{DoorsProvider, DoorsRequest};
 use crate::providers::ootr::OotrProvider;
 use crate::providers::samus::{SamusGame, SamusProvider, SamusRequest};
 use crate::providers::varia::VariaProvider;
 use crate::providers::{ProviderContext, SeedProvider};
 use crate::seed::{GeneratedSeed, Surface};
+use crate::storage::ObjectStore;
 
 /// Every provider, sharing one HTTP client and configuration, plus the database the audit
 /// rows go to.
@@ -57,7 +58,7 @@ impl Seedgen {
     pub fn new(
         config: SeedgenConfig,
         db: Option<DatabaseConnection>,
-        patch_store: Option<Arc<dyn PatchStore>>,
+        patch_store: Option<Arc<dyn ObjectStore>>,
     ) -> Result<Self> {
         let ctx = ProviderContext::new(config)?;
         Ok(Self {

@@ -2,12 +2,14 @@
 //! and a full run against a fake `DungeonRandomizer.py` (a shell script run by `sh`) and a
 //! fake `flips`, with the patch and spoiler stored in a local directory.
 
+use std::io::Read as _;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sahasrahbot_seedgen::providers::doors::{DoorsProvider, DoorsRequest, LocalPatchStore};
+use sahasrahbot_seedgen::providers::doors::{DoorsProvider, DoorsRequest};
+use sahasrahbot_seedgen::storage::LocalDirStore;
 use sahasrahbot_seedgen::{Error, ProviderContext, RetryPolicy, SeedProvider, SeedgenConfig};
 use serde_json::json;
 
@@ -72,7 +74,7 @@ fn setup() -> Setup {
 }
 
 fn provider(s: &Setup) -> DoorsProvider {
-    let store = LocalPatchStore {
+    let store = LocalDirStore {
         dir: s.store.clone(),
         url_base: "https://bucket.example/objects".into(),
     };
@@ -153,6 +155,15 @@ async fn a_run_produces_patch_spoiler_code_and_version() {
     assert_eq!(
         std::fs::read(s.store.join(format!("patch/DR_{id}.bps"))).unwrap(),
         b"BPS1"
+    );
+    let packed = std::fs::read(s.store.join(format!("spoiler/DR_{id}_Spoiler.txt"))).unwrap();
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&packed[..])
+        .read_to_string(&mut text)
+        .unwrap();
+    assert!(
+        text.starts_with("ALttP Dungeon Randomizer Version 1.4.1.12v"),
+        "gzipped spoiler"
     );
 
     let sent = read_json(&s.home.join("last_settings.json"));

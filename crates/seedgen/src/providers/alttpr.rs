@@ -2,12 +2,14 @@
 //! endpoints, retrieve by hash, the daily game, and the file-select code read from the
 //! patch data.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use serde_json::Value as Json;
 
 use super::{ProviderContext, SeedProvider, meta};
 use crate::error::{Failure, Result};
-use crate::http::{send_json, str_field};
+use crate::http::{parse_json, send, send_json, str_field, text};
 use crate::seed::{GeneratedSeed, Surface};
 
 /// The ROM offset of the five file-select code bytes.
@@ -111,7 +113,7 @@ impl AlttprProvider {
             .contract
             .run(NAME, "retrieve", surface, || {
                 let req = self.with_auth(self.ctx.client.get(&url));
-                async move { parse_game(send_json(req).await?) }
+                fetch_game(req)
             })
             .await?;
         Ok(done_to_seed(&base, "retrieve", surface, done))
@@ -186,22 +188,30 @@ impl SeedProvider for AlttprProvider {
             .contract
             .run(NAME, "generate", surface, || {
                 let req = self.with_auth(self.ctx.client.post(&url).json(&request.body));
-                async move { parse_game(send_json(req).await?) }
+                fetch_game(req)
             })
             .await?;
         Ok(done_to_seed(&base, "generate", surface, done))
     }
 }
 
-/// A parsed game: hash, code, and the whole answer.
+/// A parsed game: hash, code, and the whole answer (parsed and as sent).
 #[derive(Debug)]
 struct Game {
     hash: String,
     code: Vec<String>,
     data: Json,
+    raw: Arc<str>,
 }
 
-fn parse_game(data: Json) -> Result<Game, Failure> {
+/// Sends the request and reads a game from the answer.
+async fn fetch_game(request: reqwest::RequestBuilder) -> Result<Game, Failure> {
+    let raw = text(send(request).await?).await?;
+    let data = parse_json(&raw)?;
+    parse_game(data, raw.into())
+}
+
+fn parse_game(data: Json, raw: Arc<str>) -> Result<Game, Failure> {
     let hash = str_field(&data, "hash")?.to_owned();
     let patch = data
         .get("patch")
@@ -211,7 +221,12 @@ fn parse_game(data: Json) -> Result<Game, Failure> {
         .into_iter()
         .map(str::to_owned)
         .collect();
-    Ok(Game { hash, code, data })
+    Ok(Game {
+        hash,
+        code,
+        data,
+        raw,
+    })
 }
 
 fn done_to_seed(
@@ -235,6 +250,7 @@ fn done_to_seed(
         version,
         provider_meta,
         data: game.data,
+        raw: Some(game.raw),
     }
 }
 

@@ -168,6 +168,7 @@ impl SeedProvider for AvianartProvider {
             version,
             provider_meta,
             data: response,
+            raw: None,
         })
     }
 }

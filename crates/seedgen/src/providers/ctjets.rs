@@ -138,6 +138,7 @@ impl SeedProvider for CtJetsProvider {
             version: Some(version),
             provider_meta,
             data: Json::Null,
+            raw: None,
         })
     }
 }

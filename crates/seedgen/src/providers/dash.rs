@@ -152,6 +152,7 @@ impl SeedProvider for DashProvider {
             version: None,
             provider_meta,
             data: Json::Null,
+            raw: None,
         })
     }
 }

@@ -1,10 +1,10 @@
 //! The ALTTPR door randomizer (core.md §2.5): a local Python program run per generation,
 //! its ROM turned into a BPS patch with `flips`, patch and spoiler handed to a
-//! [`PatchStore`]. A missing checkout, interpreter, ROM or `flips` is a clear
+//! [`ObjectStore`](crate::storage::ObjectStore). A missing checkout, interpreter, ROM or `flips` is a clear
 //! [`Error::NotInstalled`].
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::sync::Arc;
 
@@ -18,47 +18,12 @@ use super::{ProviderContext, SeedProvider};
 use crate::contract::{Contract, RetryPolicy};
 use crate::error::{Error, Failure, Result, truncate};
 use crate::seed::{GeneratedSeed, ProviderMeta, Surface};
+use crate::storage::{ObjectStore, PutObject, gzip};
 
 const NAME: &str = "doors";
 
 /// The web patcher users open with the patch URL.
 pub const PATCHER_URL: &str = "https://alttprpatch.synack.live/patcher.html?patch=";
-
-/// Where patches and spoilers of door games are kept (S3 in production).
-#[async_trait]
-pub trait PatchStore: Send + Sync {
-    /// Stores `bytes` under `key` (`patch/DR_<id>.bps`, `spoiler/DR_<id>_Spoiler.txt`);
-    /// `public` objects are world-readable. Returns the object's URL.
-    ///
-    /// # Errors
-    /// When the object cannot be stored.
-    async fn put(&self, key: &str, bytes: Vec<u8>, public: bool) -> Result<String>;
-}
-
-/// A [`PatchStore`] writing to a local directory and serving it under a URL prefix.
-#[derive(Debug, Clone)]
-pub struct LocalPatchStore {
-    /// The directory objects are written into.
-    pub dir: PathBuf,
-    /// The URL prefix the directory is served at.
-    pub url_base: String,
-}
-
-#[async_trait]
-impl PatchStore for LocalPatchStore {
-    async fn put(&self, key: &str, bytes: Vec<u8>, _public: bool) -> Result<String> {
-        let path = self.dir.join(key);
-        let io = |e: std::io::Error| Error::NotInstalled {
-            provider: NAME.to_owned(),
-            message: format!("cannot write {}: {e}", path.display()),
-        };
-        if let Some(parent) = path.parent() {
-            tokio::fs::create_dir_all(parent).await.map_err(io)?;
-        }
-        tokio::fs::write(&path, bytes).await.map_err(io)?;
-        Ok(format!("{}/{key}", self.url_base.trim_end_matches('/')))
-    }
-}
 
 /// A door randomizer generation request.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,7 +40,7 @@ pub struct DoorsRequest {
 #[derive(Clone)]
 pub struct DoorsProvider {
     ctx: ProviderContext,
-    store: Option<Arc<dyn PatchStore>>,
+    store: Option<Arc<dyn ObjectStore>>,
 }
 
 impl std::fmt::Debug for DoorsProvider {
@@ -90,7 +55,7 @@ impl std::fmt::Debug for DoorsProvider {
 impl DoorsProvider {
     /// A runner using `ctx`; without a `store` generation fails with
     /// [`Error::NotInstalled`].
-    pub fn new(ctx: ProviderContext, store: Option<Arc<dyn PatchStore>>) -> Self {
+    pub fn new(ctx: ProviderContext, store: Option<Arc<dyn ObjectStore>>) -> Self {
         Self { ctx, store }
     }
 
@@ -258,13 +223,23 @@ impl SeedProvider for DoorsProvider {
             .await
             .map_err(|e| format_err(format!("no patch written ({e})")))?;
 
-        let patch_url = store.put(&format!("patch/DR_{id}.bps"), bps, true).await?;
+        let patch_url = store
+            .put(PutObject {
+                key: format!("patch/DR_{id}.bps"),
+                bytes: bps,
+                public: true,
+                content_encoding: None,
+                attachment: false,
+            })
+            .await?;
         let spoiler_url = store
-            .put(
-                &format!("spoiler/DR_{id}_Spoiler.txt"),
-                spoiler.clone().into_bytes(),
-                request.spoilers,
-            )
+            .put(PutObject {
+                key: format!("spoiler/DR_{id}_Spoiler.txt"),
+                bytes: gzip(spoiler.as_bytes()),
+                public: request.spoilers,
+                content_encoding: Some("gzip".to_owned()),
+                attachment: true,
+            })
             .await?;
         Ok(GeneratedSeed {
             url: format!("{PATCHER_URL}{patch_url}"),
@@ -274,6 +249,7 @@ impl SeedProvider for DoorsProvider {
             version,
             provider_meta,
             data: json!({"spoiler": spoiler, "patch_url": patch_url, "settings": settings}),
+            raw: None,
         })
     }
 }

@@ -91,6 +91,7 @@ impl SeedProvider for OotrProvider {
             version: Some(request.version.clone()),
             provider_meta,
             data,
+            raw: None,
         })
     }
 }

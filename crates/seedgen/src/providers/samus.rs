@@ -157,6 +157,7 @@ impl SeedProvider for SamusProvider {
             version: None,
             provider_meta,
             data,
+            raw: None,
         })
     }
 }

@@ -210,6 +210,7 @@ impl SeedProvider for VariaProvider {
             version: None,
             provider_meta,
             data,
+            raw: None,
         })
     }
 }
