@@ -16,7 +16,7 @@
 //! * [`Room`]: every bot action of the bot socket as a typed method, plus [`Room::edit`];
 //!   [`Bot::start_race`], [`Bot::get_team`], [`Bot::get_user`].
 //! * [`HandlerRegistry`]: live rooms by name for other subsystems, with command injection.
-//! * Shutdown: cancel the [`CancellationToken`](tokio_util::sync::CancellationToken) given to
+//! * Shutdown: cancel the [`CancellationToken`] given to
 //!   [`Bot::connect`]; [`Bot::run`] returns once every socket is closed.
 //!
 //! ```no_run
