@@ -19,6 +19,9 @@ pub(crate) fn intents() -> Intents {
     Intents::all() - Intents::GUILD_PRESENCES - Intents::MESSAGE_CONTENT
 }
 
+/// How long a shutdown waits for the gateway to confirm the close.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Serves one shard until `cancel` fires.
 pub(crate) async fn serve(
     bot: Arc<Bot>,
@@ -31,14 +34,21 @@ pub(crate) async fn serve(
     }
     let mut shard = Shard::with_config(ShardId::ONE, config.build());
     let mut closing = false;
+    let close_deadline = tokio::time::sleep(Duration::from_secs(3600));
+    tokio::pin!(close_deadline);
     loop {
         let item = tokio::select! {
             () = cancel.cancelled(), if !closing => {
                 tracing::info!("Discord bot shutting down");
                 shard.close(CloseFrame::NORMAL);
                 closing = true;
+                // Do not wait forever for Discord to answer the close.
+                close_deadline
+                    .as_mut()
+                    .reset(tokio::time::Instant::now() + CLOSE_TIMEOUT);
                 continue;
             }
+            () = &mut close_deadline, if closing => return Ok(()),
             item = shard.next_event(EventTypeFlags::all()) => item,
         };
         let event = match item {

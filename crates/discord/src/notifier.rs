@@ -5,7 +5,6 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use sahasrahbot_core::ports::{ChatMessage, ChatNotifier, ChatTarget, NotifyError};
 use twilight_http::Client;
-use twilight_model::channel::message::Embed;
 use twilight_model::id::Id;
 
 use crate::BotSettings;
@@ -43,15 +42,22 @@ impl DiscordNotifier {
                 channel.id
             }
         };
-        let embeds: Vec<Embed> = match &message.embed {
-            Some(json) => vec![serde_json::from_str(json).map_err(|e| format!("bad embed: {e}"))?],
-            None => Vec::new(),
-        };
-        let mut request = self.http.create_message(channel_id).embeds(&embeds);
-        if !message.content.is_empty() {
-            request = request.content(&message.content);
+        // The embed arrives as Discord JSON: it is passed through as given.
+        let mut payload = serde_json::json!({
+            "content": message.content,
+            "allowed_mentions": {"parse": ["users"]},
+        });
+        if let Some(embed) = &message.embed {
+            let embed: serde_json::Value =
+                serde_json::from_str(embed).map_err(|e| format!("bad embed JSON: {e}"))?;
+            payload["embeds"] = serde_json::json!([embed]);
         }
-        request.await.map_err(|e| e.to_string())?;
+        let payload = serde_json::to_vec(&payload).map_err(|e| e.to_string())?;
+        self.http
+            .create_message(channel_id)
+            .payload_json(&payload)
+            .await
+            .map_err(|e| e.to_string())?;
         Ok(())
     }
 }

@@ -343,7 +343,9 @@ pub(crate) async fn route(world: Shared, mut req: Request) -> Response {
         query,
         body: body.clone(),
     });
-    if auth.as_deref() != Some(&format!("Bot {}", w.config.token)) {
+    // Interaction callbacks and webhooks are authorised by their token, like Discord's.
+    let token_route = path.starts_with("/interactions/") || path.starts_with("/webhooks/");
+    if !token_route && auth.as_deref() != Some(&format!("Bot {}", w.config.token)) {
         return error_response(StatusCode::UNAUTHORIZED, 0, "401: Unauthorized");
     }
     if let Some(f) = w
@@ -520,7 +522,12 @@ async fn gateway_socket(world: Shared, socket: WebSocketStream) {
             },
             incoming = stream.next() => match incoming {
                 Some(Ok(Message::Text(text))) => handle_frame(&world, conn_id, &text),
-                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(Message::Close(frame))) => {
+                    // Complete the closing handshake, as Discord does.
+                    let _ = sink.send(Message::Close(frame)).await;
+                    break;
+                }
+                Some(Err(_)) | None => break,
                 Some(Ok(_)) => {}
             },
         }

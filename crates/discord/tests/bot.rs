@@ -1,0 +1,620 @@
+//! The bot end to end, through the real twilight client code against the testkit's fake
+//! Discord: gateway connect/identify/READY/resume, command registration, every built
+//! command's REST calls, the error paths of §1.7, and the ChatNotifier port.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sahasrahbot_core::db::entities::audit_generated_games;
+use sahasrahbot_core::guild_config::GuildConfig;
+use sahasrahbot_core::ports::{ChatMessage, ChatNotifier, ChatTarget};
+use sahasrahbot_core::presets::PresetStore;
+use sahasrahbot_core::telemetry::Telemetry;
+use sahasrahbot_discord::{BotSettings, Deps, DiscordNotifier, Error, run_with};
+use sahasrahbot_migrations::migrate;
+use sahasrahbot_seedgen::{RetryPolicy, Seedgen, SeedgenConfig};
+use sahasrahbot_testkit::db::TestDb;
+use sahasrahbot_testkit::discord::{FakeDiscord, FakeDiscordConfig, FakeUser, RestCall};
+use sea_orm::EntityTrait;
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const WAIT: Duration = Duration::from_secs(10);
+const ALTTP_GUILD: u64 = 500_000_000_000_000_001;
+
+struct Harness {
+    fake: FakeDiscord,
+    alttpr: MockServer,
+    db: TestDb,
+    cancel: CancellationToken,
+    task: tokio::task::JoinHandle<Result<(), Error>>,
+}
+
+fn seedgen_config(server: &MockServer) -> SeedgenConfig {
+    let uri = server.uri();
+    let mut c = SeedgenConfig {
+        policy: RetryPolicy {
+            timeout: Duration::from_secs(2),
+            max_attempts: 2,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(2),
+        },
+        ..SeedgenConfig::default()
+    };
+    c.alttpr.baseurl = uri.clone();
+    for (prod, prefix) in [
+        ("https://alttpr.com", "/live"),
+        ("https://beeta.alttpr.com", "/beeta"),
+        ("https://tournament.alttpr.com", "/tournament"),
+    ] {
+        c.base_url_overrides
+            .insert(prod.to_owned(), format!("{uri}{prefix}"));
+    }
+    c
+}
+
+async fn start_with(config: FakeDiscordConfig) -> Harness {
+    let fake = FakeDiscord::start_with(config).await.expect("fake discord");
+    let alttpr = MockServer::start().await;
+    let db = TestDb::sqlite().await;
+    migrate(db.conn()).await.expect("migrate");
+    let presets = PresetStore::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../presets"));
+    let seedgen =
+        Seedgen::new(seedgen_config(&alttpr), Some(db.conn().clone()), None).expect("seedgen");
+    let deps = Deps {
+        db: db.conn().clone(),
+        presets: Arc::new(presets),
+        seedgen: Arc::new(seedgen),
+        telemetry: Telemetry::disabled(),
+        guild_config: Arc::new(GuildConfig::new(db.conn().clone())),
+    };
+    let settings = settings_for(&fake);
+    let cancel = CancellationToken::new();
+    let task = tokio::spawn(run_with(settings, deps, cancel.clone()));
+    assert!(
+        fake.wait_for_gateway(WAIT, |s| s.identifies >= 1 && s.live >= 1)
+            .await,
+        "the bot identified"
+    );
+    // READY and GUILD_CREATE are handled before the first interaction is dispatched.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    Harness {
+        fake,
+        alttpr,
+        db,
+        cancel,
+        task,
+    }
+}
+
+fn settings_for(fake: &FakeDiscord) -> BotSettings {
+    BotSettings {
+        token: fake.token(),
+        alttp_randomizer_servers: vec![ALTTP_GUILD],
+        http_proxy: Some(fake.http_proxy()),
+        gateway_url: Some(fake.gateway_url()),
+        sync_commands_on_start: true,
+    }
+}
+
+async fn start() -> Harness {
+    start_with(FakeDiscordConfig::default()).await
+}
+
+fn member() -> FakeUser {
+    FakeUser::member(111_111_111_111_111_111, "runner")
+}
+
+/// The calls made for one interaction (its callback and its webhook), in order.
+fn calls_for(fake: &FakeDiscord, token: &str) -> Vec<RestCall> {
+    fake.rest_calls()
+        .into_iter()
+        .filter(|c| c.path.contains(token))
+        .collect()
+}
+
+async fn wait_calls(fake: &FakeDiscord, token: &str, n: usize) -> Vec<RestCall> {
+    fake.wait_until(WAIT, |calls| {
+        calls.iter().filter(|c| c.path.contains(token)).count() >= n
+    })
+    .await;
+    // Nothing more should follow.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    calls_for(fake, token)
+}
+
+fn field_names(embed: &Value) -> Vec<String> {
+    embed["fields"]
+        .as_array()
+        .map(|f| {
+            f.iter()
+                .map(|x| x["name"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn alttpr_game() -> Value {
+    json!({
+        "hash": "AbCdEf1234",
+        "generated": "2026-11-22T01:02:03+00:00",
+        "patch": [{"1573397": [0, 22, 12, 3, 29]}],
+        "spoiler": {"meta": {
+            "name": "Open", "notes": "<p>Seven <b>crystals</b></p>",
+            "logic": "NoGlitches", "item_placement": "advanced", "dungeon_items": "standard",
+            "accessibility": "items", "goal": "ganon", "entry_crystals_tower": "7",
+            "entry_crystals_ganon": "7", "mode": "open", "enemizer.boss_shuffle": "none",
+            "enemizer.enemy_shuffle": "none", "enemizer.enemy_damage": "default",
+            "enemizer.enemy_health": "default", "hints": "on", "weapons": "randomized",
+            "item_pool": "normal", "item_functionality": "normal", "spoilers": "off"
+        }}
+    })
+}
+
+fn settings_map() -> Value {
+    json!({
+        "item_placement": {"advanced": "Advanced"},
+        "dungeon_items": {"standard": "Standard"},
+        "accessibility": {"items": "100% Inventory"},
+        "goals": {"ganon": "Defeat Ganon"},
+        "world_state": {"open": "Open"},
+        "boss_shuffle": {"none": "None"},
+        "enemy_shuffle": {"none": "None"},
+        "weapons": {"randomized": "Randomized"},
+        "item_pool": {"normal": "Normal"},
+        "item_functionality": {"normal": "Normal"},
+        "enemy_damage": {"default": "Default"},
+        "enemy_health": {"default": "Default"}
+    })
+}
+
+#[tokio::test]
+async fn connects_registers_commands_once_and_resumes_after_a_dropped_socket() {
+    let h = start().await;
+    let app = h.fake.application_id();
+    let global = h.fake.calls_to(&format!("/applications/{app}/commands"));
+    assert_eq!(global.len(), 1, "one global bulk overwrite");
+    assert_eq!(global[0].method, "PUT");
+    let names: Vec<&str> = global[0]
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["alttpr"]);
+    let preset = &global[0].body[0]["options"][0];
+    assert_eq!(preset["name"], "preset");
+    assert_eq!(preset["options"][0]["autocomplete"], true);
+    let guild = h.fake.calls_to(&format!(
+        "/applications/{app}/guilds/{ALTTP_GUILD}/commands"
+    ));
+    assert_eq!(guild.len(), 1, "one bulk overwrite for the ALTTP guild");
+    let names: Vec<&str> = guild[0]
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["welcome", "rom"]);
+
+    h.fake.drop_gateway();
+    assert!(
+        h.fake
+            .wait_for_gateway(WAIT, |s| s.resumes == 1 && s.live == 1)
+            .await,
+        "the bot resumed: {:?}",
+        h.fake.gateway_stats()
+    );
+    assert_eq!(
+        h.fake.gateway_stats().identifies,
+        1,
+        "resume, not a new session"
+    );
+    assert!(h.fake.gateway_stats().connections >= 2);
+    // Commands are not synced again after a reconnect.
+    assert_eq!(
+        h.fake
+            .calls_to(&format!("/applications/{app}/commands"))
+            .len(),
+        1
+    );
+
+    // The bot still answers after the resume.
+    let i = h.fake.slash_command(&member(), "rom", json!([]));
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].body["type"], 4);
+}
+
+#[tokio::test]
+async fn heartbeats_are_acknowledged() {
+    let h = start_with(FakeDiscordConfig {
+        heartbeat_interval_ms: 100,
+        ..FakeDiscordConfig::default()
+    })
+    .await;
+    assert!(
+        h.fake.wait_for_gateway(WAIT, |s| s.heartbeats >= 3).await,
+        "heartbeats: {:?}",
+        h.fake.gateway_stats()
+    );
+    // Acknowledged heartbeats keep the session: no reconnect.
+    assert_eq!(h.fake.gateway_stats().connections, 1);
+}
+
+#[tokio::test]
+async fn welcome_replies_publicly_in_the_chosen_language() {
+    let h = start().await;
+    let i = h.fake.slash_command(
+        &member(),
+        "welcome",
+        json!([{"name": "language", "type": 3, "value": "german"}]),
+    );
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(calls.len(), 1, "{calls:#?}");
+    assert_eq!(calls[0].method, "POST");
+    assert_eq!(calls[0].path, i.callback_path());
+    assert_eq!(calls[0].body["type"], 4);
+    assert!(
+        calls[0].body["data"]
+            .get("flags")
+            .is_none_or(Value::is_null)
+    );
+    let content = calls[0].body["data"]["content"].as_str().unwrap();
+    assert!(content.starts_with("Willkommen!"));
+    assert!(content.contains("https://discordapp.com/invite/5zuANcS"));
+    assert_eq!(
+        calls[0].body["data"]["allowed_mentions"]["parse"],
+        json!(["users"])
+    );
+}
+
+#[tokio::test]
+async fn rom_replies_with_the_guidance() {
+    let h = start().await;
+    let i = h.fake.slash_command(&member(), "rom", json!([]));
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(calls.len(), 1);
+    let content = calls[0].body["data"]["content"].as_str().unwrap();
+    assert!(content.contains("<http://alttp.mymm1.com/game/checkcrc/>"));
+    assert!(content.contains("<#543572578787393556>"));
+}
+
+#[tokio::test]
+async fn a_bad_option_value_gets_an_ephemeral_error_with_a_reference() {
+    let h = start().await;
+    let i = h.fake.slash_command(
+        &member(),
+        "welcome",
+        json!([{"name": "language", "type": 3, "value": "klingon"}]),
+    );
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].body["type"], 4);
+    assert_eq!(calls[0].body["data"]["flags"], 64);
+    let content = calls[0].body["data"]["content"].as_str().unwrap();
+    assert!(
+        content.starts_with("<:RIPLink:700000000000000001> `BadArgument`"),
+        "{content}"
+    );
+    assert!(content.contains("Reference: `"), "{content}");
+
+    // A bad yes/no value on /alttpr preset is refused before anything is deferred.
+    let i = h.fake.slash_command(
+        &member(),
+        "alttpr",
+        json!([{"name": "preset", "type": 1, "options": [
+            {"name": "preset", "type": 3, "value": "open"},
+            {"name": "race", "type": 3, "value": "maybe"}]}]),
+    );
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].body["type"], 4);
+    assert_eq!(calls[0].body["data"]["flags"], 64);
+}
+
+#[tokio::test]
+async fn an_unknown_command_and_an_unknown_button_are_answered_ephemerally() {
+    let h = start().await;
+    let i = h.fake.slash_command(&member(), "nosuchcommand", json!([]));
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(calls[0].body["data"]["flags"], 64);
+    assert!(
+        calls[0].body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("not found")
+    );
+
+    let i = h.fake.component(&member(), "sahabot:expired:123");
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(calls[0].body["type"], 4);
+    assert_eq!(calls[0].body["data"]["flags"], 64);
+}
+
+#[tokio::test]
+async fn alttpr_preset_defers_then_posts_the_seed_embed_and_writes_the_audit_row() {
+    let h = start().await;
+    Mock::given(method("POST"))
+        .and(path("/beeta/api/randomizer"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(alttpr_game()))
+        .expect(1)
+        .mount(&h.alttpr)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/beeta/randomizer/settings"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(settings_map()))
+        .mount(&h.alttpr)
+        .await;
+    let i = h.fake.slash_command(
+        &member(),
+        "alttpr",
+        json!([{"name": "preset", "type": 1, "options": [
+            {"name": "preset", "type": 3, "value": "open"},
+            {"name": "race", "type": 3, "value": "yes"},
+            {"name": "hints", "type": 3, "value": "yes"},
+            {"name": "branch", "type": 3, "value": "beeta"}]}]),
+    );
+    let calls = wait_calls(&h.fake, &i.token, 2).await;
+    assert_eq!(calls.len(), 2, "{calls:#?}");
+    assert_eq!(calls[0].path, i.callback_path());
+    assert_eq!(calls[0].body["type"], 5);
+    assert!(calls[0].body["data"]["flags"].is_null(), "public defer");
+    assert_eq!(calls[1].method, "POST");
+    assert_eq!(calls[1].path, i.webhook_path(h.fake.application_id()));
+    let embed = &calls[1].body["embeds"][0];
+    assert_eq!(
+        field_names(embed),
+        [
+            "Preset",
+            "Item Placement",
+            "Goal",
+            "Gameplay",
+            "Difficulty",
+            "File Select Code",
+            "Permalink"
+        ]
+    );
+    assert_eq!(embed["fields"][0]["value"], "open");
+    assert_eq!(embed["fields"][0]["inline"], false);
+    assert_eq!(embed["fields"][1]["inline"], true);
+    assert_eq!(embed["title"], "Open");
+    assert_eq!(embed["description"], "Seven **crystals**");
+    assert_eq!(embed["color"], 0x0099_2D22);
+    assert_eq!(embed["footer"]["text"], "Generated");
+    assert!(
+        embed["footer"]["icon_url"]
+            .as_str()
+            .unwrap()
+            .contains("700000000000000002")
+    );
+    assert_eq!(
+        embed["fields"][1]["value"],
+        "**Glitches Required:** NoGlitches\n**Item Placement:** Advanced\n**Dungeon Items:** Standard\n**Accessibility:** 100% Inventory"
+    );
+    assert!(
+        embed["fields"][3]["value"]
+            .as_str()
+            .unwrap()
+            .contains("**Entrance Shuffle:** None")
+    );
+    assert!(
+        embed["fields"][3]["value"]
+            .as_str()
+            .unwrap()
+            .contains("**Pot Shuffle:** off")
+    );
+    assert_eq!(embed["fields"][5]["value"], "Bow/Boots/Hammer/Bombs/Map");
+    assert_eq!(
+        embed["fields"][6]["value"],
+        "https://beeta.alttpr.com/h/AbCdEf1234"
+    );
+
+    // The options reached alttpr.com as generator flags.
+    let requests = h.alttpr.received_requests().await.unwrap_or_default();
+    let generate = requests
+        .iter()
+        .find(|r| r.url.path() == "/beeta/api/randomizer")
+        .expect("generate request");
+    let body: Value = serde_json::from_slice(&generate.body).unwrap();
+    assert_eq!(body["tournament"], true);
+    assert_eq!(body["spoilers"], "off");
+    assert_eq!(body["hints"], "on");
+
+    let rows = audit_generated_games::Entity::find()
+        .all(h.db.conn())
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].hash_id.as_deref(), Some("AbCdEf1234"));
+    assert_eq!(rows[0].genoption.as_deref(), Some("open"));
+    assert_eq!(rows[0].gentype.as_deref(), Some("preset"));
+}
+
+#[tokio::test]
+async fn an_unknown_preset_edits_the_public_response_with_the_error() {
+    let h = start().await;
+    let i = h.fake.slash_command(
+        &member(),
+        "alttpr",
+        json!([{"name": "preset", "type": 1, "options": [
+            {"name": "preset", "type": 3, "value": "nope"}]}]),
+    );
+    let calls = wait_calls(&h.fake, &i.token, 2).await;
+    assert_eq!(calls.len(), 2, "{calls:#?}");
+    assert_eq!(calls[0].body["type"], 5);
+    assert_eq!(calls[1].method, "PATCH");
+    assert!(calls[1].path.ends_with("/messages/@original"));
+    let content = calls[1].body["content"].as_str().unwrap();
+    assert!(
+        content.contains("`PresetNotFoundException`: Could not find preset nope."),
+        "{content}"
+    );
+    assert!(content.starts_with("<:RIPLink:"));
+    assert!(
+        h.alttpr
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_provider_failure_shows_the_class_and_a_reference_id() {
+    let h = start().await;
+    Mock::given(method("POST"))
+        .and(path("/live/api/randomizer"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&h.alttpr)
+        .await;
+    let i = h.fake.slash_command(
+        &member(),
+        "alttpr",
+        json!([{"name": "preset", "type": 1, "options": [
+            {"name": "preset", "type": 3, "value": "open"}]}]),
+    );
+    let calls = wait_calls(&h.fake, &i.token, 2).await;
+    assert_eq!(calls.len(), 2, "{calls:#?}");
+    assert_eq!(calls[0].body["type"], 5);
+    let content = calls[1].body["content"].as_str().unwrap();
+    assert!(content.contains("`ProviderUnavailable`"), "{content}");
+    let reference = content
+        .rsplit("Reference: `")
+        .next()
+        .unwrap()
+        .trim_end_matches('`');
+    assert_eq!(reference.len(), 8, "{content}");
+    let rows = audit_generated_games::Entity::find()
+        .all(h.db.conn())
+        .await
+        .unwrap();
+    assert!(rows.is_empty(), "no audit row for a failed generation");
+}
+
+#[tokio::test]
+async fn the_error_emoji_falls_back_when_the_guild_has_no_riplink() {
+    let mut config = FakeDiscordConfig::default();
+    config.guilds[0].emojis.clear();
+    let h = start_with(config).await;
+    let i = h.fake.slash_command(
+        &member(),
+        "welcome",
+        json!([{"name": "language", "type": 3, "value": "klingon"}]),
+    );
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    let content = calls[0].body["data"]["content"].as_str().unwrap();
+    assert!(!content.starts_with("None"));
+    assert!(content.starts_with('\u{1F44E}'), "{content}");
+}
+
+#[tokio::test]
+async fn preset_autocomplete_lists_matching_presets() {
+    let h = start().await;
+    let i = h.fake.autocomplete(
+        &member(),
+        "alttpr",
+        json!([{"name": "preset", "type": 1, "options": [
+            {"name": "preset", "type": 3, "value": "op", "focused": true}]}]),
+    );
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].body["type"], 8);
+    let choices: Vec<&str> = calls[0].body["data"]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(choices, ["open"]);
+}
+
+#[tokio::test]
+async fn the_bot_reacts_when_mentioned() {
+    let h = start().await;
+    let id = h.fake.message_create(&member(), "", true);
+    let call = h
+        .fake
+        .wait_for_call(
+            "PUT",
+            &format!("/channels/{}/messages/{id}/reactions/", h.fake.channel_id()),
+            WAIT,
+        )
+        .await
+        .expect("a reaction");
+    assert!(
+        call.path.contains("SahasrahBot:700000000000000002"),
+        "{}",
+        call.path
+    );
+}
+
+#[tokio::test]
+async fn cancel_shuts_the_bot_down_cleanly() {
+    let h = start().await;
+    h.cancel.cancel();
+    let result = tokio::time::timeout(WAIT, h.task)
+        .await
+        .expect("stopped in time");
+    assert!(matches!(result, Ok(Ok(()))), "{result:?}");
+}
+
+#[tokio::test]
+async fn the_notifier_posts_to_channels_and_dms() {
+    let fake = FakeDiscord::start().await.unwrap();
+    let notifier = DiscordNotifier::from_settings(&settings_for(&fake));
+    notifier
+        .notify(
+            ChatTarget::Channel(fake.channel_id()),
+            ChatMessage {
+                content: "hello".into(),
+                embed: Some(r#"{"title": "T", "fields": []}"#.into()),
+            },
+        )
+        .await
+        .unwrap();
+    notifier
+        .notify(
+            ChatTarget::User(42),
+            ChatMessage {
+                content: "psst".into(),
+                embed: None,
+            },
+        )
+        .await
+        .unwrap();
+    let calls = fake.rest_calls();
+    assert_eq!(
+        calls[0].path,
+        format!("/channels/{}/messages", fake.channel_id())
+    );
+    assert_eq!(calls[0].body["content"], "hello");
+    assert_eq!(calls[0].body["embeds"][0]["title"], "T");
+    assert_eq!(calls[0].body["allowed_mentions"]["parse"], json!(["users"]));
+    assert_eq!(calls[1].path, "/users/@me/channels");
+    assert_eq!(calls[1].body["recipient_id"], "42");
+    assert!(calls[2].path.starts_with("/channels/") && calls[2].path.ends_with("/messages"));
+    assert_eq!(calls[2].body["content"], "psst");
+
+    fake.fail_route(
+        "POST",
+        &format!("/channels/{}/messages", fake.channel_id()),
+        403,
+        1,
+    );
+    let err = notifier
+        .notify(
+            ChatTarget::Channel(fake.channel_id()),
+            ChatMessage {
+                content: "x".into(),
+                embed: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.target, ChatTarget::Channel(fake.channel_id()));
+}
