@@ -114,6 +114,9 @@ async fn discovers_unlisted_room_and_dispatches_commands() {
             .await,
         "shutdown closes sockets"
     );
+    let requests = fake.http_requests().len();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(fake.http_requests().len(), requests, "polling stopped");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
