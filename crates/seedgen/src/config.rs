@@ -176,6 +176,26 @@ mod tests {
     }
 
     #[test]
+    fn from_config_takes_alttpr_ootr_and_door_settings() {
+        let mut config = Config::default();
+        config.alttpr.baseurl = "https://alttpr.example/".into();
+        config.alttpr.username = "user".into();
+        config.alttpr.password = Secret::new("pw");
+        config.ootr.api_key = Secret::new("key");
+        config.roms.door_rando_home = PathBuf::from("/srv/DR");
+        config.roms.alttp_rom = PathBuf::from("/srv/rom.sfc");
+        let c = SeedgenConfig::from_config(&config);
+        assert_eq!(c.alttpr.baseurl, "https://alttpr.example");
+        assert_eq!(c.alttpr.username, "user");
+        assert_eq!(c.alttpr.password.expose(), "pw");
+        assert_eq!(c.ootr_api_key.expose(), "key");
+        assert_eq!(c.doors.home, PathBuf::from("/srv/DR"));
+        assert_eq!(c.doors.unstable_home, PathBuf::from("/srv/DRUnstable"));
+        assert_eq!(c.doors.rom, PathBuf::from("/srv/rom.sfc"));
+        assert_eq!(c.policy, RetryPolicy::default());
+    }
+
+    #[test]
     fn unstable_checkout_is_a_sibling() {
         assert_eq!(
             unstable_sibling(std::path::Path::new("/opt/DR")),
