@@ -132,7 +132,6 @@ impl Ctx {
     /// Refuses unless the invoker has the Administrator permission in this guild or owns
     /// the application. Discord hides admin commands from others through
     /// `default_member_permissions`; this is the server-side check behind it.
-    #[allow(dead_code, reason = "used by the admin-only command groups")]
     pub(crate) fn require_admin(&self) -> Result<()> {
         let is_admin = self
             .interaction

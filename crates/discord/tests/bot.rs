@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sahasrahbot_core::db::entities::audit_generated_games;
+use sahasrahbot_core::db::entities::{audit_generated_games, discord_server_categories};
 use sahasrahbot_core::guild_config::GuildConfig;
 use sahasrahbot_core::ports::{ChatMessage, ChatNotifier, ChatTarget};
 use sahasrahbot_core::presets::PresetStore;
@@ -15,7 +15,7 @@ use sahasrahbot_migrations::migrate;
 use sahasrahbot_seedgen::{RetryPolicy, Seedgen, SeedgenConfig};
 use sahasrahbot_testkit::db::TestDb;
 use sahasrahbot_testkit::discord::{FakeDiscord, FakeDiscordConfig, FakeUser, RestCall};
-use sea_orm::EntityTrait;
+use sea_orm::{ActiveValue::Set, EntityTrait};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 use wiremock::matchers::{method, path};
@@ -184,7 +184,10 @@ async fn connects_registers_commands_once_and_resumes_after_a_dropped_socket() {
         .iter()
         .map(|c| c["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["alttpr"]);
+    assert_eq!(names, ["alttpr", "discordservers"]);
+    let admin_only = &global[0].body[1];
+    assert_eq!(admin_only["default_member_permissions"], "8");
+    assert_eq!(admin_only["contexts"], json!([0]));
     let preset = &global[0].body[0]["options"][0];
     assert_eq!(preset["name"], "preset");
     assert_eq!(preset["options"][0]["autocomplete"], true);
@@ -617,4 +620,54 @@ async fn the_notifier_posts_to_channels_and_dms() {
         .await
         .unwrap_err();
     assert_eq!(err.target, ChatTarget::Channel(fake.channel_id()));
+}
+
+#[tokio::test]
+async fn an_admin_command_refuses_non_admins_ephemerally() {
+    let h = start().await;
+    let sub = json!([{"name": "list_category", "type": 1, "options": []}]);
+    let i = h
+        .fake
+        .slash_command(&member(), "discordservers", sub.clone());
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].body["type"], 4);
+    assert_eq!(calls[0].body["data"]["flags"], 64);
+    let content = calls[0].body["data"]["content"].as_str().unwrap();
+    assert!(content.contains("administrator"), "{content}");
+    assert!(!content.contains("`CheckFailure`"), "{content}");
+
+    // An administrator with no categories: ephemeral notice.
+    let admin = FakeUser::admin(222_222_222_222_222_222, "admin");
+    let i = h.fake.slash_command(&admin, "discordservers", sub.clone());
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(calls[0].body["data"]["content"], "No categories found.");
+    assert_eq!(calls[0].body["data"]["flags"], 64);
+
+    // With categories: a public embed, sorted by `order` then id.
+    for (order, title) in [(2, "Second"), (1, "First")] {
+        discord_server_categories::Entity::insert(discord_server_categories::ActiveModel {
+            order: Set(order),
+            guild_id: Set(i64::try_from(ALTTP_GUILD).unwrap()),
+            channel_id: Set(600_000_000_000_000_001),
+            category_title: Set(title.to_owned()),
+            category_description: Set(None),
+            ..Default::default()
+        })
+        .exec(h.db.conn())
+        .await
+        .unwrap();
+    }
+    let i = h.fake.slash_command(&admin, "discordservers", sub);
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert!(calls[0].body["data"]["flags"].is_null());
+    let embed = &calls[0].body["data"]["embeds"][0];
+    assert_eq!(embed["title"], "List of categories");
+    assert_eq!(field_names(embed), ["First", "Second"]);
+    assert!(
+        embed["fields"][0]["value"]
+            .as_str()
+            .unwrap()
+            .contains("<#600000000000000001>")
+    );
 }

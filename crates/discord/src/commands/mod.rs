@@ -3,7 +3,9 @@
 //!
 //! - [`misc`]: `/welcome`, `/rom` (ALTTP Randomizer guilds only).
 //! - [`generator`]: `/alttpr preset` and its autocomplete.
+//! - [`discord_servers`]: `/discordservers list_category` (administrators only).
 
+pub mod discord_servers;
 pub mod generator;
 pub mod misc;
 
@@ -15,7 +17,10 @@ use crate::{Error, Result};
 
 /// The global commands.
 pub fn global_commands() -> Vec<Command> {
-    vec![generator::alttpr_command()]
+    vec![
+        generator::alttpr_command(),
+        discord_servers::discordservers_command(),
+    ]
 }
 
 /// The commands registered only in the ALTTP Randomizer guilds.
@@ -37,6 +42,7 @@ pub(crate) async fn dispatch(ctx: &Ctx, options: &Options) -> Result<()> {
         ("welcome", []) => misc::welcome(ctx, options).await,
         ("rom", []) => misc::rom(ctx).await,
         ("alttpr", ["preset"]) => generator::alttpr_preset(ctx, options).await,
+        ("discordservers", ["list_category"]) => discord_servers::list_category(ctx).await,
         _ => Err(Error::UnknownCommand(name)),
     }
 }
