@@ -10,8 +10,8 @@
 //! - [`SeedgenConfig`] says where each provider lives; tests point it at local servers.
 //!
 //! - [`spoilers`] formats alttpr.com spoiler logs for spoiler races and publishes them
-//!   through an [`storage::ObjectStore`] (an S3 store is not implemented yet; a
-//!   [`storage::LocalDirStore`] is).
+//!   through a [`storage::ObjectStore`]: [`s3::S3Store`] (Amazon S3, Signature Version 4)
+//!   or [`storage::LocalDirStore`].
 
 pub mod audit;
 mod config;
@@ -21,6 +21,7 @@ mod http;
 pub mod ordered;
 pub mod providers;
 pub mod pyjson;
+pub mod s3;
 mod seed;
 mod service;
 pub mod spoilers;
