@@ -48,6 +48,8 @@ fn seedgen_config(server: &MockServer) -> SeedgenConfig {
         ("https://alttpr.com", "/live"),
         ("https://beeta.alttpr.com", "/beeta"),
         ("https://tournament.alttpr.com", "/tournament"),
+        ("https://sm.samus.link", "/sm"),
+        ("https://samus.link", "/smz3"),
     ] {
         c.base_url_overrides
             .insert(prod.to_owned(), format!("{uri}{prefix}"));
@@ -184,8 +186,11 @@ async fn connects_registers_commands_once_and_resumes_after_a_dropped_socket() {
         .iter()
         .map(|c| c["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["alttpr", "discordservers"]);
-    let admin_only = &global[0].body[1];
+    assert_eq!(
+        names,
+        ["alttpr", "sm", "smz3", "alttprutils", "discordservers"]
+    );
+    let admin_only = &global[0].body[4];
     assert_eq!(admin_only["default_member_permissions"], "8");
     assert_eq!(admin_only["contexts"], json!([0]));
     let preset = &global[0].body[0]["options"][0];
@@ -669,5 +674,159 @@ async fn an_admin_command_refuses_non_admins_ephemerally() {
             .as_str()
             .unwrap()
             .contains("<#600000000000000001>")
+    );
+}
+
+#[tokio::test]
+async fn alttpr_mystery_rolls_the_weightset_and_masks_the_settings() {
+    let h = start().await;
+    let mut game = alttpr_game();
+    game["spoiler"]["meta"]["spoilers"] = json!("mystery");
+    for endpoint in ["/api/randomizer", "/api/customizer"] {
+        Mock::given(method("POST"))
+            .and(path(endpoint))
+            .respond_with(ResponseTemplate::new(200).set_body_json(game.clone()))
+            .mount(&h.alttpr)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path("/randomizer/settings"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(settings_map()))
+        .mount(&h.alttpr)
+        .await;
+    let i = h.fake.slash_command(
+        &member(),
+        "alttpr",
+        json!([{"name": "mystery", "type": 1, "options": [
+            {"name": "weightset", "type": 3, "value": "casual"}]}]),
+    );
+    let calls = wait_calls(&h.fake, &i.token, 2).await;
+    assert_eq!(calls.len(), 2, "{calls:#?}");
+    assert_eq!(calls[0].body["type"], 5);
+    let embed = &calls[1].body["embeds"][0];
+    assert_eq!(embed["title"], "Mystery Game");
+    assert_eq!(
+        field_names(embed),
+        [
+            "Weightset",
+            "Mystery Game",
+            "Item Placement",
+            "File Select Code",
+            "Permalink"
+        ]
+    );
+    assert_eq!(embed["fields"][0]["value"], "casual");
+    let requests = h.alttpr.received_requests().await.unwrap_or_default();
+    let generate = requests
+        .iter()
+        .find(|r| r.url.path().starts_with("/api/"))
+        .expect("generate request");
+    let body: Value = serde_json::from_slice(&generate.body).unwrap();
+    assert_eq!(body["spoilers"], "mystery");
+    assert_eq!(body["tournament"], true);
+    let rows = audit_generated_games::Entity::find()
+        .all(h.db.conn())
+        .await
+        .unwrap();
+    assert_eq!(rows[0].gentype.as_deref(), Some("mystery"));
+    assert_eq!(rows[0].genoption.as_deref(), Some("casual"));
+
+    // mask_settings=no really unmasks (fix D5).
+    let i = h.fake.slash_command(
+        &member(),
+        "alttpr",
+        json!([{"name": "mystery", "type": 1, "options": [
+            {"name": "weightset", "type": 3, "value": "casual"},
+            {"name": "mask_settings", "type": 3, "value": "no"}]}]),
+    );
+    wait_calls(&h.fake, &i.token, 2).await;
+    let requests = h.alttpr.received_requests().await.unwrap_or_default();
+    let last = requests
+        .iter()
+        .rev()
+        .find(|r| r.url.path().starts_with("/api/"))
+        .unwrap();
+    let body: Value = serde_json::from_slice(&last.body).unwrap();
+    assert_eq!(body["spoilers"], "off");
+}
+
+#[tokio::test]
+async fn sm_preset_posts_the_sm_embed() {
+    let h = start().await;
+    Mock::given(method("POST"))
+        .and(path("/sm/api/randomizers/sm/generate"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "guid": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+            "hash": "Kraid Ridley Phantoon Draygon",
+            "mode": "normal"
+        })))
+        .mount(&h.alttpr)
+        .await;
+    let i = h.fake.slash_command(
+        &member(),
+        "sm",
+        json!([{"name": "preset", "type": 1, "options": [
+            {"name": "preset", "type": 3, "value": "casual_full"},
+            {"name": "race", "type": 3, "value": "yes"}]}]),
+    );
+    let calls = wait_calls(&h.fake, &i.token, 2).await;
+    assert_eq!(calls.len(), 2, "{calls:#?}");
+    assert_eq!(calls[0].body["type"], 5);
+    let embed = &calls[1].body["embeds"][0];
+    assert_eq!(embed["title"], "Requested Seed");
+    assert_eq!(embed["description"], "Requested SM Randomizer Game.");
+    assert_eq!(field_names(embed), ["File Select Code", "Permalink"]);
+    assert_eq!(embed["fields"][0]["value"], "Kraid Ridley Phantoon Draygon");
+    assert!(
+        embed["fields"][1]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://sm.samus.link/seed/")
+    );
+    assert_eq!(embed["footer"]["text"], "Generated by SahasrahBot");
+    let requests = h.alttpr.received_requests().await.unwrap_or_default();
+    let body: Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert_eq!(body["race"], "true");
+}
+
+#[tokio::test]
+async fn verifygame_is_public_when_unknown_and_ephemeral_when_found() {
+    let h = start().await;
+    let sub = |hash: &str| {
+        json!([{"name": "verifygame", "type": 1, "options": [
+            {"name": "hash_id", "type": 3, "value": hash}]}])
+    };
+    let i = h
+        .fake
+        .slash_command(&member(), "alttprutils", sub("nohash"));
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(
+        calls[0].body["data"]["content"],
+        "That game was not generated by SahasrahBot."
+    );
+    assert!(calls[0].body["data"]["flags"].is_null());
+
+    audit_generated_games::Entity::insert(audit_generated_games::ActiveModel {
+        randomizer: Set(Some("alttpr".to_owned())),
+        hash_id: Set(Some("Known1".to_owned())),
+        permalink: Set(Some("https://alttpr.com/h/Known1".to_owned())),
+        gentype: Set(Some("preset".to_owned())),
+        genoption: Set(Some("open".to_owned())),
+        customizer: Set(Some(0)),
+        doors: Set(false),
+        avianart: Set(false),
+        ..Default::default()
+    })
+    .exec(h.db.conn())
+    .await
+    .unwrap();
+    let i = h
+        .fake
+        .slash_command(&member(), "alttprutils", sub("Known1"));
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(calls[0].body["data"]["flags"], 64);
+    assert_eq!(
+        calls[0].body["data"]["content"],
+        "**Randomizer:** alttpr\n**Game Type:** preset\n**Game Option:** open\n**Permalink:** <https://alttpr.com/h/Known1>"
     );
 }

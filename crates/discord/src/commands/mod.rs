@@ -2,13 +2,15 @@
 //! command name to handler module.
 //!
 //! - [`misc`]: `/welcome`, `/rom` (ALTTP Randomizer guilds only).
-//! - [`generator`]: `/alttpr preset` and its autocomplete.
+//! - [`generator`]: `/alttpr preset|mystery`, `/sm preset`, `/smz3 preset`,
+//!   `/alttprutils verifygame`, and their autocompletes.
 //! - [`discord_servers`]: `/discordservers list_category` (administrators only).
 
 pub mod discord_servers;
 pub mod generator;
 pub mod misc;
 
+use sahasrahbot_core::presets::Game;
 use twilight_model::application::command::{Command, CommandOptionChoice};
 use twilight_model::application::interaction::InteractionContextType;
 
@@ -19,6 +21,9 @@ use crate::{Error, Result};
 pub fn global_commands() -> Vec<Command> {
     vec![
         generator::alttpr_command(),
+        generator::samus_command(Game::Sm),
+        generator::samus_command(Game::Smz3),
+        generator::alttprutils_command(),
         discord_servers::discordservers_command(),
     ]
 }
@@ -42,6 +47,10 @@ pub(crate) async fn dispatch(ctx: &Ctx, options: &Options) -> Result<()> {
         ("welcome", []) => misc::welcome(ctx, options).await,
         ("rom", []) => misc::rom(ctx).await,
         ("alttpr", ["preset"]) => generator::alttpr_preset(ctx, options).await,
+        ("alttpr", ["mystery"]) => generator::alttpr_mystery(ctx, options).await,
+        ("sm", ["preset"]) => generator::samus_preset(ctx, options, Game::Sm).await,
+        ("smz3", ["preset"]) => generator::samus_preset(ctx, options, Game::Smz3).await,
+        ("alttprutils", ["verifygame"]) => generator::verifygame(ctx, options).await,
         ("discordservers", ["list_category"]) => discord_servers::list_category(ctx).await,
         _ => Err(Error::UnknownCommand(name)),
     }
@@ -53,6 +62,15 @@ pub(crate) async fn autocomplete(ctx: &Ctx, options: &Options) -> Result<()> {
     let path: Vec<&str> = options.path.iter().map(String::as_str).collect();
     let choices = match (name.as_str(), path.as_slice(), options.focused()) {
         ("alttpr", ["preset"], Some(("preset", typed))) => generator::preset_choices(ctx, typed)?,
+        ("alttpr", ["mystery"], Some(("weightset", typed))) => {
+            generator::game_choices(ctx, Game::AlttprMystery, typed)?
+        }
+        ("sm", ["preset"], Some(("preset", typed))) => {
+            generator::game_choices(ctx, Game::Sm, typed)?
+        }
+        ("smz3", ["preset"], Some(("preset", typed))) => {
+            generator::game_choices(ctx, Game::Smz3, typed)?
+        }
         _ => Vec::new(),
     };
     ctx.autocomplete(choices).await

@@ -4,6 +4,39 @@
 
 pub mod alttpr;
 
+use twilight_model::channel::message::Embed;
+use twilight_model::channel::message::embed::{EmbedField, EmbedFooter};
+
+/// A rich embed with a title, description, colour, fields and an optional footer text.
+pub fn embed(
+    title: &str,
+    description: Option<String>,
+    colour: u32,
+    fields: Vec<EmbedField>,
+    footer: Option<&str>,
+) -> Embed {
+    Embed {
+        author: None,
+        color: Some(colour),
+        description,
+        fields,
+        flags: None,
+        footer: footer.map(|text| EmbedFooter {
+            icon_url: None,
+            proxy_icon_url: None,
+            text: text.to_owned(),
+        }),
+        image: None,
+        kind: "rich".to_owned(),
+        provider: None,
+        thumbnail: None,
+        timestamp: None,
+        title: Some(title.to_owned()),
+        url: None,
+        video: None,
+    }
+}
+
 /// A very small HTML → Markdown conversion for preset notes: `<br>` and `</p>` become line
 /// breaks, `<b>`/`<strong>` bold, `<i>`/`<em>` italics, other tags are dropped.
 pub fn html_to_markdown(html: &str) -> String {
