@@ -10,6 +10,7 @@ use tracing::warn;
 
 use crate::audit::{AuditEntry, write_audit};
 use crate::config::SeedgenConfig;
+use crate::contract::Contract;
 use crate::error::Result;
 use crate::providers::alttpr::{AlttprProvider, AlttprRequest};
 use crate::providers::avianart::{AvianartProvider, AvianartRequest};
@@ -21,8 +22,10 @@ use crate::providers::ootr::OotrProvider;
 use crate::providers::samus::{SamusGame, SamusProvider, SamusRequest};
 use crate::providers::varia::VariaProvider;
 use crate::providers::{ProviderContext, SeedProvider};
+use crate::s3::{S3Credentials, S3Store, region_from_env};
 use crate::seed::{GeneratedSeed, Surface};
 use crate::storage::ObjectStore;
+use sahasrahbot_core::config::Config;
 
 /// Every provider, sharing one HTTP client and configuration, plus the database the audit
 /// rows go to.
@@ -73,6 +76,27 @@ impl Seedgen {
             bingosync: BingoSyncProvider::new(ctx)?,
             db,
         })
+    }
+
+    /// Every provider as the bot's configuration says: alttpr.com base URL and
+    /// credentials, OoTR key, door randomizer checkout and ROM; door patches go to the
+    /// `SAHASRAHBOT_BUCKET` S3 bucket when it and AWS credentials (environment) are set.
+    ///
+    /// # Errors
+    /// When an HTTP client cannot be built.
+    pub fn from_config(config: &Config, db: Option<DatabaseConnection>) -> Result<Self> {
+        let seedgen = SeedgenConfig::from_config(config);
+        let bucket = config.spoilers.sahasrahbot_bucket.trim();
+        let store: Option<Arc<dyn ObjectStore>> = match S3Credentials::from_env() {
+            Some(credentials) if !bucket.is_empty() => Some(Arc::new(S3Store::new(
+                bucket,
+                region_from_env(),
+                credentials,
+                Contract::new(seedgen.policy),
+            )?)),
+            _ => None,
+        };
+        Self::new(seedgen, db, store)
     }
 
     /// Sends a request built from a preset (or a mystery roll) to its provider; on success
@@ -161,5 +185,20 @@ impl Seedgen {
             }
         }
         Ok(seed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spoilers::SpoilerPublisher;
+
+    #[test]
+    fn builds_from_the_default_configuration() {
+        let config = Config::default();
+        let seedgen = Seedgen::from_config(&config, None).unwrap();
+        assert!(!seedgen.doors.is_installed(None) || config.roms.door_rando_home.exists());
+        // No spoiler bucket: spoiler logs are kept in a local directory.
+        assert!(SpoilerPublisher::from_config(&config).unwrap().is_some());
     }
 }

@@ -8,12 +8,16 @@ use std::sync::Arc;
 use rand::Rng;
 use rand::distributions::Alphanumeric;
 
+use crate::contract::Contract;
 use crate::error::{Error, Result};
 use crate::ordered::OrderedJson;
 use crate::providers::alttpr::patch_bytes;
 use crate::pyjson::dumps_ordered_indent;
+use crate::s3::{S3Credentials, S3Store, region_from_env};
 use crate::seed::GeneratedSeed;
-use crate::storage::{ObjectStore, PutObject, gzip};
+use crate::storage::{LocalDirStore, ObjectStore, PutObject, gzip};
+use sahasrahbot_core::config::Config;
+use std::path::PathBuf;
 
 /// Which spoiler a race publishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -490,6 +494,35 @@ impl SpoilerPublisher {
             store,
             url_base: url_base.into(),
         }
+    }
+
+    /// The publisher the bot's configuration describes: the `AWS_SPOILER_BUCKET_NAME` S3
+    /// bucket (AWS credentials from the environment), or `data/spoilers` when no bucket is
+    /// set; links start with `SPOILERLOGURLBASE`. `None` when a bucket is set but there
+    /// are no AWS credentials.
+    ///
+    /// # Errors
+    /// When the HTTP client cannot be built.
+    pub fn from_config(config: &Config) -> Result<Option<Self>> {
+        let s = &config.spoilers;
+        let bucket = s.aws_spoiler_bucket_name.trim();
+        let store: Arc<dyn ObjectStore> = if bucket.is_empty() {
+            Arc::new(LocalDirStore {
+                dir: PathBuf::from("data/spoilers"),
+                url_base: s.spoiler_log_url_base.clone(),
+            })
+        } else {
+            let Some(credentials) = S3Credentials::from_env() else {
+                return Ok(None);
+            };
+            Arc::new(S3Store::new(
+                bucket,
+                region_from_env(),
+                credentials,
+                Contract::default(),
+            )?)
+        };
+        Ok(Some(Self::new(store, s.spoiler_log_url_base.clone())))
     }
 
     /// Formats the game's spoiler, stores it (public, gzip, attachment) and returns its URL.
