@@ -7,6 +7,7 @@
 //! - [`Seedgen`] holds every provider and turns a core
 //!   [`ProviderRequest`](sahasrahbot_core::presets::ProviderRequest) into a game, writing the
 //!   `audit_generated_games` row ([`audit`]) on success.
+//! - [`triforce_text`] puts an approved triforce text into an alttpr preset.
 //! - [`SeedgenConfig`] says where each provider lives; tests point it at local servers.
 //!
 //! - [`spoilers`] formats alttpr.com spoiler logs for spoiler races and publishes them
@@ -26,6 +27,7 @@ mod seed;
 mod service;
 pub mod spoilers;
 pub mod storage;
+pub mod triforce_text;
 
 pub use config::{AlttprSettings, DoorsSettings, SeedgenConfig};
 pub use contract::{Completed, Contract, RetryPolicy};
