@@ -255,6 +255,9 @@ async fn post_spoiler_game<C: Category>(
         code_slash(seed)
     ))?;
     room.send_message(seed.url.clone())?;
+    // The row is stored before the notice, so the notice means the race is scheduled.
+    let stored = i32::try_from(studytime.max(0)).unwrap_or(i32::MAX);
+    schedule_spoiler_race(h, room, &game.spoiler_url, stored).await?;
     if progression {
         room.send_message(
             "The progression spoiler for this race will be sent after the race begins in this room.",
@@ -264,8 +267,6 @@ async fn post_spoiler_game<C: Category>(
             "The spoiler log for this race will be sent after the race begins in this room.  A {studytime}s countdown timer at that time will begin."
         ))?;
     }
-    let studytime = i32::try_from(studytime.max(0)).unwrap_or(i32::MAX);
-    schedule_spoiler_race(h, room, &game.spoiler_url, studytime).await?;
     Ok(())
 }
 

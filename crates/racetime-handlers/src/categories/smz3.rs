@@ -88,11 +88,11 @@ pub(crate) async fn preset_cmd<C: Category>(
             };
             room.set_bot_raceinfo(format!("spoiler {name} - {} - ({code})", seed.url))?;
             room.send_message(seed.url.clone())?;
+            let url = seed.spoiler_url.clone().unwrap_or_default();
+            schedule_spoiler_race(&h, &room, &url, studytime).await?;
             room.send_message(format!(
                 "The spoiler log for this race will be sent after the race begins in this room.  A {studytime}s countdown timer at that time will begin."
             ))?;
-            let url = seed.spoiler_url.clone().unwrap_or_default();
-            schedule_spoiler_race(&h, &room, &url, studytime).await?;
         } else {
             room.set_bot_raceinfo(format!("{name} - {} - ({code})", seed.url))?;
             room.send_message(seed.url.clone())?;
