@@ -1,6 +1,6 @@
 //! The ALTTPR door randomizer (core.md §2.5): a local Python program run per generation,
 //! its ROM turned into a BPS patch with `flips`, patch and spoiler handed to a
-//! [`ObjectStore`](crate::storage::ObjectStore). A missing checkout, interpreter, ROM or `flips` is a clear
+//! [`ObjectStore`]. A missing checkout, interpreter, ROM or `flips` is a clear
 //! [`Error::NotInstalled`].
 
 use std::ffi::OsString;
