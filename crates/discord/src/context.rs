@@ -230,7 +230,10 @@ impl Ctx {
         let reference = reference_id();
         let expected = matches!(
             error,
-            Error::BadOption(_) | Error::Forbidden(_) | Error::Preset(_)
+            Error::BadOption(_)
+                | Error::Forbidden(_)
+                | Error::Preset(_)
+                | Error::HolyImageNotFound(_)
         );
         if expected {
             tracing::info!(reference = %reference, command, error = %error, "command refused");

@@ -32,6 +32,17 @@ pub enum Error {
     /// The invoker is not allowed to run the command.
     #[error("{0}")]
     Forbidden(String),
+    /// No holy image matches (or the game is unknown).
+    #[error("{0}")]
+    HolyImageNotFound(String),
+    /// An outside service (not a seed provider) failed.
+    #[error("{service} is unavailable: {reason}")]
+    External {
+        /// The service.
+        service: &'static str,
+        /// What went wrong.
+        reason: String,
+    },
     /// The command is not known to this bot (the client's command list is out of date).
     #[error("command {0} not found")]
     UnknownCommand(String),
@@ -55,6 +66,8 @@ impl Error {
                 None => "GenerationError",
             },
             Error::BadOption(_) => "BadArgument",
+            Error::HolyImageNotFound(_) => "HolyImageNotFound",
+            Error::External { .. } => "ServiceUnavailable",
             Error::Forbidden(_) => "CheckFailure",
             Error::UnknownCommand(_) => "CommandNotFound",
             _ => "InternalError",
@@ -69,6 +82,8 @@ impl Error {
             Error::Preset(_)
                 | Error::Seedgen(_)
                 | Error::BadOption(_)
+                | Error::HolyImageNotFound(_)
+                | Error::External { .. }
                 | Error::Forbidden(_)
                 | Error::UnknownCommand(_)
         )

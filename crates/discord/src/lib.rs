@@ -41,7 +41,7 @@ pub use notifier::DiscordNotifier;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// How the bot connects: credentials, guild lists, and (for tests) where Discord is.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct BotSettings {
     /// The bot token (without the `Bot ` prefix).
     pub token: String,
@@ -53,7 +53,12 @@ pub struct BotSettings {
     pub gateway_url: Option<String>,
     /// Register the commands when the bot starts (once per start, never per READY).
     pub sync_commands_on_start: bool,
+    /// Where `/holyimage` reads the holy image list (tests point it at a stub).
+    pub holy_images_url: String,
 }
+
+/// The holy image list of alttp.mymm1.com.
+pub const HOLY_IMAGES_URL: &str = "http://alttp.mymm1.com/holyimage/holyimages.json";
 
 impl BotSettings {
     /// The settings of the configured bot.
@@ -64,6 +69,7 @@ impl BotSettings {
             http_proxy: None,
             gateway_url: None,
             sync_commands_on_start: true,
+            holy_images_url: HOLY_IMAGES_URL.to_owned(),
         }
     }
 
@@ -110,6 +116,12 @@ pub(crate) struct Bot {
     pub(crate) owner_id: Option<Id<UserMarker>>,
     pub(crate) bot_user_id: RwLock<Option<Id<UserMarker>>>,
     pub(crate) deps: Deps,
+    /// Plain HTTP client for non-Discord lookups (holy images).
+    pub(crate) web: reqwest::Client,
+    /// Where the holy image list is.
+    pub(crate) holy_images_url: String,
+    /// The holy image list, cached for autocompletes.
+    pub(crate) holy_cache: tokio::sync::Mutex<Option<(std::time::Instant, serde_json::Value)>>,
     /// Custom emojis the bot can see, by name (filled from GUILD_CREATE).
     pub(crate) emojis: RwLock<HashMap<String, (Id<EmojiMarker>, bool)>>,
 }
@@ -225,6 +237,12 @@ pub async fn run_with(settings: BotSettings, deps: Deps, cancel: CancellationTok
         owner_id: app.owner.map(|o| o.id),
         bot_user_id: RwLock::new(None),
         deps,
+        web: reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .map_err(|e| Error::Gateway(format!("cannot build the HTTP client: {e}")))?,
+        holy_images_url: settings.holy_images_url.clone(),
+        holy_cache: tokio::sync::Mutex::new(None),
         emojis: RwLock::new(HashMap::new()),
     });
     gateway::serve(bot, &settings, cancel).await

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sahasrahbot_core::db::entities::{audit_generated_games, discord_server_categories};
+use sahasrahbot_core::db::entities::{audit_generated_games, config, discord_server_categories};
 use sahasrahbot_core::guild_config::GuildConfig;
 use sahasrahbot_core::ports::{ChatMessage, ChatNotifier, ChatTarget};
 use sahasrahbot_core::presets::PresetStore;
@@ -72,7 +72,8 @@ async fn start_with(config: FakeDiscordConfig) -> Harness {
         telemetry: Telemetry::disabled(),
         guild_config: Arc::new(GuildConfig::new(db.conn().clone())),
     };
-    let settings = settings_for(&fake);
+    let mut settings = settings_for(&fake);
+    settings.holy_images_url = format!("{}/holyimage/holyimages.json", alttpr.uri());
     let cancel = CancellationToken::new();
     let task = tokio::spawn(run_with(settings, deps, cancel.clone()));
     assert!(
@@ -98,6 +99,7 @@ fn settings_for(fake: &FakeDiscord) -> BotSettings {
         http_proxy: Some(fake.http_proxy()),
         gateway_url: Some(fake.gateway_url()),
         sync_commands_on_start: true,
+        holy_images_url: String::new(),
     }
 }
 
@@ -188,9 +190,16 @@ async fn connects_registers_commands_once_and_resumes_after_a_dropped_socket() {
         .collect();
     assert_eq!(
         names,
-        ["alttpr", "sm", "smz3", "alttprutils", "discordservers"]
+        [
+            "alttpr",
+            "sm",
+            "smz3",
+            "alttprutils",
+            "holyimage",
+            "discordservers"
+        ]
     );
-    let admin_only = &global[0].body[4];
+    let admin_only = &global[0].body[5];
     assert_eq!(admin_only["default_member_permissions"], "8");
     assert_eq!(admin_only["contexts"], json!([0]));
     let preset = &global[0].body[0]["options"][0];
@@ -829,4 +838,124 @@ async fn verifygame_is_public_when_unknown_and_ephemeral_when_found() {
         calls[0].body["data"]["content"],
         "**Randomizer:** alttpr\n**Game Type:** preset\n**Game Option:** open\n**Permalink:** <https://alttpr.com/h/Known1>"
     );
+}
+
+fn holy_images() -> Value {
+    json!({
+        "z3r": [
+            {"idx": 0, "slug": "spinspeed", "title": "Spin Speed", "desc": "<p>Go <b>fast</b></p>",
+             "url": "https://example.org/spin.png", "credit": "Someone", "aliases": ["spin"]},
+            {"idx": 1, "slug": "fakeflipper", "title": "Fake Flipper", "desc": "Swim",
+             "url": "https://example.org/ff", "mode": "redirect"}
+        ],
+        "z1r": [{"idx": 0, "slug": "whistle", "title": "Whistle", "desc": "Tune"}]
+    })
+}
+
+async fn mount_holy_images(h: &Harness) {
+    Mock::given(method("GET"))
+        .and(path("/holyimage/holyimages.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(holy_images()))
+        .mount(&h.alttpr)
+        .await;
+}
+
+#[tokio::test]
+async fn holyimage_posts_the_image_embed_with_the_guild_default_game() {
+    let h = start().await;
+    mount_holy_images(&h).await;
+    // The guild's default game comes from the config table (set before first use: the
+    // service caches per guild).
+    config::Entity::insert(config::ActiveModel {
+        guild_id: Set(i64::try_from(ALTTP_GUILD).unwrap()),
+        parameter: Set("HolyImageDefaultGame".to_owned()),
+        value: Set(Some("z1r".to_owned())),
+        ..Default::default()
+    })
+    .exec(h.db.conn())
+    .await
+    .unwrap();
+    let i = h.fake.slash_command(
+        &member(),
+        "holyimage",
+        json!([{"name": "slug", "type": 3, "value": "SPIN"}, {"name": "game", "type": 3, "value": "z3r"}]),
+    );
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(calls[0].body["type"], 4);
+    assert!(calls[0].body["data"]["flags"].is_null());
+    let embed = &calls[0].body["data"]["embeds"][0];
+    assert_eq!(embed["title"], "Spin Speed");
+    assert_eq!(embed["description"], "Go **fast**");
+    assert_eq!(embed["color"], 0x00FF_AF00);
+    assert_eq!(embed["thumbnail"]["url"], "https://example.org/spin.png");
+    assert_eq!(field_names(embed), ["Source"]);
+    assert_eq!(
+        embed["fields"][0]["value"],
+        "http://alttp.mymm1.com/holyimage/z3r-spinspeed.html"
+    );
+    assert_eq!(embed["footer"]["text"], "Created by Someone");
+
+    // redirect mode: a Link field instead of a thumbnail.
+    let i = h.fake.slash_command(
+        &member(),
+        "holyimage",
+        json!([{"name": "slug", "type": 3, "value": "1"}, {"name": "game", "type": 3, "value": "z3r"}]),
+    );
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    let embed = &calls[0].body["data"]["embeds"][0];
+    assert_eq!(field_names(embed), ["Link", "Source"]);
+    assert!(embed["thumbnail"].is_null());
+
+    let i = h.fake.slash_command(
+        &member(),
+        "holyimage",
+        json!([{"name": "slug", "type": 3, "value": "whistle"}]),
+    );
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(calls[0].body["data"]["embeds"][0]["title"], "Whistle");
+}
+
+#[tokio::test]
+async fn an_unknown_holyimage_is_an_ephemeral_holyimagenotfound() {
+    let h = start().await;
+    mount_holy_images(&h).await;
+    let i = h.fake.slash_command(
+        &member(),
+        "holyimage",
+        json!([{"name": "slug", "type": 3, "value": "nope"}, {"name": "game", "type": 3, "value": "z3r"}]),
+    );
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].body["data"]["flags"], 64);
+    let content = calls[0].body["data"]["content"].as_str().unwrap();
+    assert!(content.contains("`HolyImageNotFound`"), "{content}");
+}
+
+#[tokio::test]
+async fn holyimage_autocompletes_games_and_slugs() {
+    let h = start().await;
+    mount_holy_images(&h).await;
+    let i = h.fake.autocomplete(
+        &member(),
+        "holyimage",
+        json!([{"name": "slug", "type": 3, "value": ""},
+               {"name": "game", "type": 3, "value": "z", "focused": true}]),
+    );
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(calls[0].body["type"], 8);
+    assert_eq!(calls[0].body["data"]["choices"][0]["value"], "z1r");
+    assert_eq!(calls[0].body["data"]["choices"][1]["value"], "z3r");
+    let i = h.fake.autocomplete(
+        &member(),
+        "holyimage",
+        json!([{"name": "slug", "type": 3, "value": "f", "focused": true}]),
+    );
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    let choices: Vec<&str> = calls[0].body["data"]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(choices, ["fakeflipper"]);
 }

@@ -1,4 +1,4 @@
-//! The `misc` group (`discord.md` §2.4): `/welcome` and `/rom`.
+//! The `misc` group (`discord.md` §2.4): `/welcome`, `/rom` and `/holyimage`.
 //!
 //! The texts are this project's own wording of the original's messages (same facts and
 //! links).
@@ -91,4 +91,192 @@ pub(crate) async fn welcome(ctx: &Ctx, options: &Options) -> Result<()> {
 pub(crate) async fn rom(ctx: &Ctx) -> Result<()> {
     ctx.reply(Some(ROM_TEXT.to_owned()), Vec::new(), false)
         .await
+}
+
+/// Holy image embed colour (#FFAF00).
+pub const HOLY_COLOUR: u32 = 0x00FF_AF00;
+/// How long the holy image list is kept for autocompletes.
+const HOLY_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
+/// The holy image site.
+const HOLY_SITE: &str = "http://alttp.mymm1.com/holyimage";
+
+/// `/holyimage slug [game]`.
+pub fn holyimage_command() -> Command {
+    CommandBuilder::new(
+        "holyimage",
+        "Retrieves a holy image from http://alttp.mymm1.com/holyimage/",
+        CommandType::ChatInput,
+    )
+    .contexts(super::anywhere())
+    .option(
+        StringBuilder::new("slug", "Slug of the holy image to retrieve.")
+            .required(true)
+            .autocomplete(true),
+    )
+    .option(
+        StringBuilder::new("game", "Slug of the game to pull a holy image for.").autocomplete(true),
+    )
+    .build()
+}
+
+async fn fetch_holy_images(ctx: &Ctx) -> Result<serde_json::Value> {
+    let unavailable = |reason: String| Error::External {
+        service: "the holy image list",
+        reason,
+    };
+    let response = ctx
+        .bot
+        .web
+        .get(&ctx.bot.holy_images_url)
+        .send()
+        .await
+        .map_err(|e| unavailable(e.to_string()))?;
+    if !response.status().is_success() {
+        return Err(unavailable(format!("HTTP {}", response.status())));
+    }
+    let json: serde_json::Value = response
+        .json()
+        .await
+        .map_err(|e| unavailable(e.to_string()))?;
+    *ctx.bot.holy_cache.lock().await = Some((std::time::Instant::now(), json.clone()));
+    Ok(json)
+}
+
+async fn cached_holy_images(ctx: &Ctx) -> Result<serde_json::Value> {
+    if let Some((at, json)) = ctx.bot.holy_cache.lock().await.as_ref()
+        && at.elapsed() < HOLY_CACHE_TTL
+    {
+        return Ok(json.clone());
+    }
+    fetch_holy_images(ctx).await
+}
+
+/// The guild's default game (`HolyImageDefaultGame`, default `z3r`), per guild (fix D17);
+/// `z3r` in DMs.
+async fn default_game(ctx: &Ctx) -> Result<String> {
+    match ctx.guild_id() {
+        Some(guild) => {
+            let guild = i64::try_from(guild.get()).unwrap_or_default();
+            Ok(ctx
+                .bot
+                .deps
+                .guild_config
+                .get_or(guild, "HolyImageDefaultGame", "z3r")
+                .await?)
+        }
+        None => Ok("z3r".to_owned()),
+    }
+}
+
+/// The first image of `game` whose slug, alias or index matches `slug` (lowercased).
+pub fn find_holy_image<'a>(
+    images: &'a serde_json::Value,
+    game: &str,
+    slug: &str,
+) -> Option<&'a serde_json::Value> {
+    let wanted = slug.to_lowercase();
+    images.get(game)?.as_array()?.iter().find(|item| {
+        item.get("slug").and_then(serde_json::Value::as_str) == Some(wanted.as_str())
+            || item
+                .get("aliases")
+                .and_then(serde_json::Value::as_array)
+                .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(wanted.as_str())))
+            || item.get("idx").is_some_and(|idx| match idx {
+                serde_json::Value::String(s) => *s == wanted,
+                other => other
+                    .as_u64()
+                    .is_some_and(|n| wanted.parse::<u64>() == Ok(n)),
+            })
+    })
+}
+
+/// `/holyimage`: a public embed (title, description, thumbnail or "Link" field, "Source",
+/// credit footer); an unknown image is an ephemeral `HolyImageNotFound`.
+pub(crate) async fn holyimage(ctx: &Ctx, options: &Options) -> Result<()> {
+    use crate::embeds::alttpr::field;
+    let slug = options.required_string("slug")?.to_owned();
+    let game = match options.string("game") {
+        Some(g) => g.to_owned(),
+        None => default_game(ctx).await?,
+    };
+    let images = fetch_holy_images(ctx).await?;
+    let image = find_holy_image(&images, &game, &slug).ok_or_else(|| {
+        Error::HolyImageNotFound(format!(
+            "There is no such holy image. See the list at <{HOLY_SITE}/>"
+        ))
+    })?;
+    let text = |key: &str| image.get(key).and_then(serde_json::Value::as_str);
+    let image_slug = text("slug").unwrap_or(&slug);
+    let mut fields = Vec::new();
+    let mut thumbnail = None;
+    if let Some(url) = text("url") {
+        if text("mode") == Some("redirect") {
+            fields.push(field("Link", url, false));
+        } else {
+            thumbnail = Some(url.to_owned());
+        }
+    }
+    fields.push(field(
+        "Source",
+        format!("{HOLY_SITE}/{game}-{image_slug}.html"),
+        false,
+    ));
+    let description = text("desc")
+        .or_else(|| text("description"))
+        .map(crate::embeds::html_to_markdown);
+    let credit = text("credit").map(|c| format!("Created by {c}"));
+    let mut embed = crate::embeds::embed(
+        text("title").unwrap_or(image_slug),
+        description,
+        HOLY_COLOUR,
+        fields,
+        credit.as_deref(),
+    );
+    embed.thumbnail =
+        thumbnail.map(
+            |url| twilight_model::channel::message::embed::EmbedThumbnail {
+                height: None,
+                proxy_url: None,
+                url,
+                width: None,
+            },
+        );
+    ctx.reply(None, vec![embed], false).await
+}
+
+/// Autocomplete of `/holyimage`: game keys, or the slugs of the chosen (or default) game,
+/// starting with the typed text, sorted, at most 25.
+pub(crate) async fn holyimage_choices(
+    ctx: &Ctx,
+    options: &Options,
+    focused: &str,
+    typed: &str,
+) -> Result<Vec<twilight_model::application::command::CommandOptionChoice>> {
+    let images = cached_holy_images(ctx).await?;
+    let mut names: Vec<String> = if focused == "game" {
+        images
+            .as_object()
+            .map(|o| o.keys().filter(|k| k.starts_with(typed)).cloned().collect())
+            .unwrap_or_default()
+    } else {
+        let game = match options.string("game") {
+            Some(g) if !g.is_empty() => g.to_owned(),
+            _ => default_game(ctx).await?,
+        };
+        images
+            .get(&game)
+            .and_then(serde_json::Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| i.get("slug").and_then(serde_json::Value::as_str))
+                    .filter(|s| s.starts_with(typed))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    names.sort();
+    names.truncate(25);
+    Ok(super::string_choices(names))
 }

@@ -1,7 +1,7 @@
 //! Slash-command definitions (what is registered with Discord) and the dispatch table from
 //! command name to handler module.
 //!
-//! - [`misc`]: `/welcome`, `/rom` (ALTTP Randomizer guilds only).
+//! - [`misc`]: `/welcome`, `/rom` (ALTTP Randomizer guilds only), `/holyimage`.
 //! - [`generator`]: `/alttpr preset|mystery`, `/sm preset`, `/smz3 preset`,
 //!   `/alttprutils verifygame`, and their autocompletes.
 //! - [`discord_servers`]: `/discordservers list_category` (administrators only).
@@ -24,6 +24,7 @@ pub fn global_commands() -> Vec<Command> {
         generator::samus_command(Game::Sm),
         generator::samus_command(Game::Smz3),
         generator::alttprutils_command(),
+        misc::holyimage_command(),
         discord_servers::discordservers_command(),
     ]
 }
@@ -46,6 +47,7 @@ pub(crate) async fn dispatch(ctx: &Ctx, options: &Options) -> Result<()> {
     match (name.as_str(), path.as_slice()) {
         ("welcome", []) => misc::welcome(ctx, options).await,
         ("rom", []) => misc::rom(ctx).await,
+        ("holyimage", []) => misc::holyimage(ctx, options).await,
         ("alttpr", ["preset"]) => generator::alttpr_preset(ctx, options).await,
         ("alttpr", ["mystery"]) => generator::alttpr_mystery(ctx, options).await,
         ("sm", ["preset"]) => generator::samus_preset(ctx, options, Game::Sm).await,
@@ -61,6 +63,9 @@ pub(crate) async fn autocomplete(ctx: &Ctx, options: &Options) -> Result<()> {
     let name = command_name(ctx);
     let path: Vec<&str> = options.path.iter().map(String::as_str).collect();
     let choices = match (name.as_str(), path.as_slice(), options.focused()) {
+        ("holyimage", [], Some((focused, typed))) => {
+            misc::holyimage_choices(ctx, options, focused, typed).await?
+        }
         ("alttpr", ["preset"], Some(("preset", typed))) => generator::preset_choices(ctx, typed)?,
         ("alttpr", ["mystery"], Some(("weightset", typed))) => {
             generator::game_choices(ctx, Game::AlttprMystery, typed)?
