@@ -4,7 +4,10 @@
 //!   `cargo metadata`, or FILE).
 //! - `test [ARGS…]`: say which database backends the suite will use, then run
 //!   `cargo test --workspace ARGS…` (the README's test command).
+//! - `bench-racetime [--rooms 100,1000,5000,20000] [--seconds N]`: the racetime room
+//!   benchmark (release build; memory per room, CPU per command, latency, lost commands).
 
+mod bench_racetime;
 mod layers;
 
 use std::process::{Command, ExitCode};
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        ["bench-racetime", ..] => bench_racetime::run(&args[1..]),
         ["test", ..] => {
             for (name, var) in [
                 ("MariaDB/MySQL", "TEST_MYSQL_URL"),
@@ -73,7 +77,9 @@ fn main() -> ExitCode {
             }
         }
         _ => {
-            eprintln!("usage: cargo xtask layers [--metadata FILE] | cargo xtask test [ARGS…]");
+            eprintln!(
+                "usage: cargo xtask layers [--metadata FILE] | cargo xtask test [ARGS…] | cargo xtask bench-racetime [--rooms N,…] [--seconds N]"
+            );
             ExitCode::from(2)
         }
     }

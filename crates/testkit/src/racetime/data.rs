@@ -75,6 +75,33 @@ pub(crate) struct RaceRec {
     pub(crate) cancelled_at: Option<String>,
 }
 
+impl RaceRec {
+    /// A copy without the chat log and the guid set (they only grow).
+    pub(crate) fn snapshot(&self) -> Self {
+        Self {
+            category: self.category.clone(),
+            slug: self.slug.clone(),
+            version: self.version,
+            status: self.status.clone(),
+            goal: self.goal.clone(),
+            goal_custom: self.goal_custom,
+            info_user: self.info_user.clone(),
+            info_bot: self.info_bot.clone(),
+            settings: self.settings.clone(),
+            entrants: self.entrants.clone(),
+            monitors: self.monitors.clone(),
+            chat: Vec::new(),
+            guids: HashSet::new(),
+            bot_meta: self.bot_meta.clone(),
+            opened_by_bot: self.opened_by_bot.clone(),
+            opened_at: self.opened_at.clone(),
+            started_at: self.started_at.clone(),
+            ended_at: self.ended_at.clone(),
+            cancelled_at: self.cancelled_at.clone(),
+        }
+    }
+}
+
 pub(crate) fn status_json(value: &str) -> Value {
     let (verbose, help) = match value {
         "open" => ("Open", "Anyone may join this race"),
@@ -154,6 +181,12 @@ pub(crate) struct World {
     pub(crate) fail_next: u32,
     pub(crate) fail_status: u16,
     pub(crate) sockets: HashMap<u64, Conn>,
+    /// Socket ids by race slug (broadcasts must not scan every socket of every room).
+    pub(crate) sockets_by_slug: HashMap<String, Vec<u64>>,
+    /// Do not log received frames and connections (benchmarks).
+    pub(crate) quiet: bool,
+    /// Receives every chat message a bot socket posts (see `FakeRacetime::bot_message_feed`).
+    pub(crate) bot_message_feed: Option<mpsc::UnboundedSender<BotMessage>>,
     pub(crate) connections: Vec<(String, String)>,
     pub(crate) received: Vec<(String, String)>,
     pub(crate) http_log: Vec<String>,
@@ -163,6 +196,17 @@ pub(crate) struct World {
 pub(crate) struct Conn {
     pub(crate) slug: String,
     pub(crate) tx: mpsc::UnboundedSender<Out>,
+}
+
+/// A chat message a bot socket posted, with the moment the fake read the frame.
+#[derive(Debug, Clone)]
+pub struct BotMessage {
+    /// Room name `category/slug`.
+    pub room: String,
+    /// The message text.
+    pub text: String,
+    /// When the fake read the bot's `message` action (before taking its world lock).
+    pub received_at: std::time::Instant,
 }
 
 /// What the writer half of a socket should do.
@@ -386,6 +430,25 @@ impl World {
         Value::Object(body).to_string()
     }
 
+    pub(crate) fn add_socket(&mut self, id: u64, conn: Conn) {
+        self.sockets_by_slug
+            .entry(conn.slug.clone())
+            .or_default()
+            .push(id);
+        self.sockets.insert(id, conn);
+    }
+
+    pub(crate) fn remove_socket(&mut self, id: u64) -> Option<Conn> {
+        let conn = self.sockets.remove(&id)?;
+        if let Some(ids) = self.sockets_by_slug.get_mut(&conn.slug) {
+            ids.retain(|i| *i != id);
+            if ids.is_empty() {
+                self.sockets_by_slug.remove(&conn.slug);
+            }
+        }
+        Some(conn)
+    }
+
     pub(crate) fn send_to(&self, conn: u64, text: String) {
         if let Some(c) = self.sockets.get(&conn) {
             let _ = c.tx.send(Out::Text(text));
@@ -393,7 +456,11 @@ impl World {
     }
 
     pub(crate) fn broadcast_raw(&self, slug: &str, text: &str) {
-        for c in self.sockets.values().filter(|c| c.slug == slug) {
+        let ids = self
+            .sockets_by_slug
+            .get(slug)
+            .map_or(&[][..], Vec::as_slice);
+        for c in ids.iter().filter_map(|id| self.sockets.get(id)) {
             let _ = c.tx.send(Out::Text(text.to_owned()));
         }
     }

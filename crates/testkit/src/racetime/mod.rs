@@ -10,7 +10,9 @@
 //! [`FakeRacetime::drop_bot_sockets`], [`FakeRacetime::expire_tokens`],
 //! [`FakeRacetime::fail_next_requests`], [`FakeRacetime::send_raw_frame`]; observations such as
 //! [`FakeRacetime::bot_messages`] and [`FakeRacetime::bot_connections`]; and
-//! [`FakeRacetime::wait_until`] to wait for a condition.
+//! [`FakeRacetime::wait_until`] to wait for a condition. For benchmarks:
+//! [`FakeRacetime::bot_message_feed`] (every bot chat message with the moment it arrived) and
+//! [`FakeRacetime::set_quiet`] (no frame log).
 
 mod data;
 mod server;
@@ -21,6 +23,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+pub use data::BotMessage;
 use data::{EntrantRec, Out, UserRec, World};
 use server::{Shared, lock};
 
@@ -316,7 +319,7 @@ impl FakeRacetime {
             .map(|(id, _)| *id)
             .collect();
         for id in &ids {
-            if let Some(c) = w.sockets.remove(id) {
+            if let Some(c) = w.remove_socket(*id) {
                 let _ = c.tx.send(Out::Close);
             }
         }
@@ -369,7 +372,22 @@ impl FakeRacetime {
         w.teams.insert(slug.to_owned(), team);
     }
 
+    /// Stops (or resumes) logging the frames bot sockets send and their connections, so long
+    /// benchmarks do not grow the fake without bound. [`FakeRacetime::bot_actions`] and
+    /// [`FakeRacetime::bot_connections`] miss whatever arrives while quiet.
+    pub fn set_quiet(&self, quiet: bool) {
+        lock(&self.world).quiet = quiet;
+    }
+
     // ---- observations ---------------------------------------------------------------------
+
+    /// A feed of every (non-DM) chat message bot sockets post from now on, in arrival order,
+    /// each with the moment the fake read the frame. Replaces an earlier feed.
+    pub fn bot_message_feed(&self) -> tokio::sync::mpsc::UnboundedReceiver<BotMessage> {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        lock(&self.world).bot_message_feed = Some(tx);
+        rx
+    }
 
     /// The race JSON as `GET /{room}/data` would return it (`Null` if unknown).
     pub fn race(&self, room: &str) -> Value {

@@ -10,7 +10,7 @@ use poem::{FromRequest, IntoResponse, Request, Response};
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 
-use super::data::{Conn, EntrantRec, Out, RaceRec, World, default_settings, is_done};
+use super::data::{BotMessage, Conn, EntrantRec, Out, RaceRec, World, default_settings, is_done};
 
 pub(crate) type Shared = Arc<Mutex<World>>;
 
@@ -415,15 +415,17 @@ async fn bot_socket(
     let conn = {
         let mut w = lock(&world);
         let id = w.next_id();
-        w.sockets.insert(
+        w.add_socket(
             id,
             Conn {
                 slug: slug.clone(),
                 tx,
             },
         );
-        w.connections
-            .push((slug.clone(), token.clone().unwrap_or_default()));
+        if !w.quiet {
+            w.connections
+                .push((slug.clone(), token.clone().unwrap_or_default()));
+        }
         if let Some((data, renders)) = w.race_frames(&slug) {
             w.send_to(id, data);
             w.send_to(id, renders);
@@ -449,18 +451,21 @@ async fn bot_socket(
     while let Some(Ok(msg)) = stream.next().await {
         match msg {
             Message::Text(text) => {
+                let received_at = std::time::Instant::now();
                 let mut w = lock(&world);
                 if !w.sockets.contains_key(&conn) {
                     break;
                 }
-                w.received.push((slug.clone(), text.clone()));
-                on_action(&mut w, conn, &slug, token.as_deref(), &text);
+                if !w.quiet {
+                    w.received.push((slug.clone(), text.clone()));
+                }
+                on_action(&mut w, conn, &slug, token.as_deref(), &text, received_at);
             }
             Message::Close(_) => break,
             _ => {}
         }
     }
-    lock(&world).sockets.remove(&conn);
+    lock(&world).remove_socket(conn);
     writer.abort();
 }
 
@@ -472,7 +477,14 @@ fn error_frame(w: &World, conn: u64, errors: &[&str]) {
 const NOT_ENTRANT: &str = "Specified user is not a race entrant.";
 const NO_USER: &str = "No user found matching the given ID.";
 
-fn on_action(w: &mut World, conn: u64, slug: &str, token: Option<&str>, text: &str) {
+fn on_action(
+    w: &mut World,
+    conn: u64,
+    slug: &str,
+    token: Option<&str>,
+    text: &str,
+    received_at: std::time::Instant,
+) {
     let Ok(frame) = serde_json::from_str::<Value>(text) else {
         error_frame(
             w,
@@ -549,7 +561,8 @@ fn on_action(w: &mut World, conn: u64, slug: &str, token: Option<&str>, text: &s
         );
         return;
     }
-    let Some(race) = w.races.get(slug).cloned() else {
+    // Everything but the chat log and the guid set, which grow with every message.
+    let Some(race) = w.races.get(slug).map(RaceRec::snapshot) else {
         return;
     };
     let bot = w.bot_name.clone();
@@ -580,7 +593,7 @@ fn on_action(w: &mut World, conn: u64, slug: &str, token: Option<&str>, text: &s
                 Err("message: This field is required.".to_owned())
             } else if message.chars().count() > 1000 {
                 Err("message: Ensure this value has at most 1000 characters.".to_owned())
-            } else if race.guids.contains(guid) {
+            } else if w.races.get(slug).is_some_and(|r| r.guids.contains(guid)) {
                 Ok(false)
             } else {
                 if let Some(r) = w.races.get_mut(slug) {
@@ -599,6 +612,16 @@ fn on_action(w: &mut World, conn: u64, slug: &str, token: Option<&str>, text: &s
                 } else {
                     let pinned = data.get("pinned").and_then(Value::as_bool).unwrap_or(false);
                     let actions = data.get("actions").cloned().unwrap_or(Value::Null);
+                    if let Some(feed) = &w.bot_message_feed {
+                        let sent = feed.send(BotMessage {
+                            room: format!("{}/{slug}", race.category),
+                            text: message.to_owned(),
+                            received_at,
+                        });
+                        if sent.is_err() {
+                            w.bot_message_feed = None;
+                        }
+                    }
                     w.post_chat(slug, None, Some(&bot), message, false, pinned, actions);
                 }
                 Ok(false)

@@ -1,0 +1,279 @@
+//! `cargo xtask bench-racetime [--rooms 100,1000,5000,20000] [--seconds N]`: builds the
+//! racetime room benchmark (`crates/racetime/examples/bench_rooms.rs`) in release mode, runs it
+//! once per room count (a fresh bot process and a fresh fake each time, loopback only), and
+//! prints the table, the ratios against the Python racetime-bot and the issue's targets.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, ExitCode, Stdio};
+
+use serde_json::Value;
+
+/// The Python racetime-bot measured on this machine the same way (from the issue).
+const PY_KIB_PER_ROOM: f64 = 41.0;
+const PY_CPU_MS_LOW: f64 = 0.24;
+const PY_CPU_MS_HIGH: f64 = 0.9;
+const PY_P99_MS_AT_5000: f64 = 150.0;
+
+/// Targets.
+const TARGET_ROOMS: u64 = 20_000;
+const TARGET_KIB_PER_ROOM: f64 = 8.0;
+const TARGET_CPU_MS: f64 = 0.05;
+const TARGET_P99_MS_AT_5000: f64 = 5.0;
+
+struct Options {
+    rooms: Vec<u64>,
+    seconds: u64,
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut opts = Options {
+        rooms: vec![100, 1_000, 5_000, 20_000],
+        seconds: 20,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--rooms" => {
+                let list = it.next().ok_or("--rooms needs a list such as 100,1000")?;
+                opts.rooms = list
+                    .split(',')
+                    .map(|n| n.trim().replace('_', "").parse::<u64>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| format!("--rooms {list}: {e}"))?;
+            }
+            "--seconds" => {
+                let n = it.next().ok_or("--seconds needs a number")?;
+                opts.seconds = n.parse().map_err(|e| format!("--seconds {n}: {e}"))?;
+            }
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    if opts.rooms.is_empty() || opts.rooms.iter().any(|n| *n == 0 || *n > 100_000) {
+        return Err("room counts must be between 1 and 100000".to_owned());
+    }
+    if !(1..=600).contains(&opts.seconds) {
+        return Err("--seconds must be between 1 and 600".to_owned());
+    }
+    Ok(opts)
+}
+
+/// Builds the example in release mode and returns the path of its executable.
+fn build() -> Result<String, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut child = Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "sahasrahbot-racetime",
+            "--example",
+            "bench_rooms",
+            "--message-format=json-render-diagnostics",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no cargo stdout")?;
+    let mut exe = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| format!("reading cargo output: {e}"))?;
+        let Ok(msg) = serde_json::from_str::<Value>(&line) else {
+            continue;
+        };
+        if msg["reason"] == "compiler-artifact"
+            && msg["target"]["name"] == "bench_rooms"
+            && let Some(path) = msg["executable"].as_str()
+        {
+            exe = Some(path.to_owned());
+        }
+    }
+    let status = child.wait().map_err(|e| format!("cargo build: {e}"))?;
+    if !status.success() {
+        return Err("cargo build --release of the benchmark failed".to_owned());
+    }
+    exe.ok_or_else(|| "cargo did not report the bench_rooms executable".to_owned())
+}
+
+/// Runs one room count; the benchmark's progress goes to stderr, its `RESULT` line is parsed.
+fn run_one(exe: &str, rooms: u64, seconds: u64) -> Result<Value, String> {
+    let out = Command::new(exe)
+        .args([
+            "--rooms",
+            &rooms.to_string(),
+            "--seconds",
+            &seconds.to_string(),
+        ])
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run {exe}: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let result = stdout
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("RESULT "))
+        .ok_or_else(|| format!("{rooms} rooms: no RESULT line (exit {})", out.status))?;
+    serde_json::from_str(result).map_err(|e| format!("{rooms} rooms: bad RESULT line: {e}"))
+}
+
+fn f(v: &Value, key: &str) -> f64 {
+    v[key].as_f64().unwrap_or(f64::NAN)
+}
+
+fn u(v: &Value, key: &str) -> u64 {
+    v[key].as_u64().unwrap_or(0)
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "met" } else { "NOT met" }
+}
+
+/// `cargo xtask bench-racetime …`.
+#[expect(
+    clippy::print_stderr,
+    clippy::print_stdout,
+    reason = "a command-line tool reports on its streams"
+)]
+pub(crate) fn run(args: &[String]) -> ExitCode {
+    let opts = match parse(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("bench-racetime: {e}");
+            eprintln!(
+                "usage: cargo xtask bench-racetime [--rooms 100,1000,5000,20000] [--seconds N]"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let exe = match build() {
+        Ok(exe) => exe,
+        Err(e) => {
+            eprintln!("bench-racetime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let load_before = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let mut results = Vec::new();
+    for &rooms in &opts.rooms {
+        eprintln!(
+            "bench-racetime: {rooms} rooms, {} s of commands…",
+            opts.seconds
+        );
+        match run_one(&exe, rooms, opts.seconds) {
+            Ok(r) => results.push(r),
+            Err(e) => {
+                eprintln!("bench-racetime: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let load_after = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+
+    println!();
+    println!(
+        "racetime rooms benchmark: release build, {cores} cores, loopback fake in a separate \
+         process, 0.2 commands/room/s for {} s per room count",
+        opts.seconds
+    );
+    println!(
+        "load average before: {}; after: {}",
+        load_before.trim(),
+        load_after.trim()
+    );
+    println!();
+    println!(
+        "{:>7} {:>7} {:>11} {:>11} {:>8} {:>8} {:>8} {:>8} {:>6}",
+        "rooms", "joined", "KiB/room", "CPU ms/cmd", "p50 ms", "p99 ms", "max ms", "sent", "lost"
+    );
+    for r in &results {
+        let capped = if r["capped_by_fd_limit"] == true {
+            "*"
+        } else {
+            ""
+        };
+        println!(
+            "{:>7} {:>7} {:>11.2} {:>11.4} {:>8.2} {:>8.2} {:>8.2} {:>8} {:>6}",
+            format!("{}{capped}", u(r, "rooms")),
+            u(r, "joined"),
+            f(r, "bytes_per_idle_room") / 1024.0,
+            f(r, "cpu_per_command_ms"),
+            f(r, "p50_ms"),
+            f(r, "p99_ms"),
+            f(r, "max_ms"),
+            u(r, "sent"),
+            u(r, "lost"),
+        );
+    }
+    if let Some(r) = results.iter().find(|r| r["capped_by_fd_limit"] == true) {
+        println!(
+            "* {} rooms asked, but the open-file limit of this machine (soft {}, hard {}) leaves \
+             room for {} sockets in one process: this machine cannot hold {} rooms in one \
+             client.",
+            u(r, "rooms_asked"),
+            u(r, "nofile_soft"),
+            u(r, "nofile_hard"),
+            u(r, "rooms"),
+            u(r, "rooms_asked"),
+        );
+    }
+
+    // Ratios and targets, from the largest run and the 5,000-room run.
+    println!();
+    let largest = results.iter().max_by_key(|r| u(r, "joined"));
+    let worst_cpu = results
+        .iter()
+        .map(|r| f(r, "cpu_per_command_ms"))
+        .fold(0.0_f64, f64::max);
+    let at_5000 = results.iter().find(|r| u(r, "rooms") == 5_000);
+    if let Some(big) = largest {
+        let kib = f(big, "bytes_per_idle_room") / 1024.0;
+        println!(
+            "memory per idle room ({} rooms): {kib:.2} KiB vs Python {PY_KIB_PER_ROOM} KiB → \
+             {:.1}× less",
+            u(big, "joined"),
+            PY_KIB_PER_ROOM / kib
+        );
+    }
+    println!(
+        "CPU per command (worst run): {worst_cpu:.4} ms vs Python {PY_CPU_MS_LOW}–{PY_CPU_MS_HIGH} \
+         ms → {:.0}–{:.0}× less",
+        PY_CPU_MS_LOW / worst_cpu,
+        PY_CPU_MS_HIGH / worst_cpu
+    );
+    if let Some(r) = at_5000 {
+        println!(
+            "p99 at 5,000 rooms: {:.2} ms vs Python {PY_P99_MS_AT_5000} ms → {:.0}× lower",
+            f(r, "p99_ms"),
+            PY_P99_MS_AT_5000 / f(r, "p99_ms")
+        );
+    }
+    println!();
+    println!("targets:");
+    let max_joined = results.iter().map(|r| u(r, "joined")).max().unwrap_or(0);
+    println!(
+        "  {TARGET_ROOMS} rooms joined: {} (most joined: {max_joined})",
+        verdict(max_joined >= TARGET_ROOMS)
+    );
+    if let Some(big) = largest {
+        let kib = f(big, "bytes_per_idle_room") / 1024.0;
+        println!(
+            "  ≤ {TARGET_KIB_PER_ROOM} KiB per idle room: {} ({kib:.2} KiB at {} rooms)",
+            verdict(kib <= TARGET_KIB_PER_ROOM),
+            u(big, "joined")
+        );
+    }
+    println!(
+        "  ≤ {TARGET_CPU_MS} ms CPU per command: {} (worst {worst_cpu:.4} ms)",
+        verdict(worst_cpu <= TARGET_CPU_MS)
+    );
+    match at_5000 {
+        Some(r) => println!(
+            "  p99 ≤ {TARGET_P99_MS_AT_5000} ms at 5,000 rooms, none lost: {} (p99 {:.2} ms, {} lost)",
+            verdict(f(r, "p99_ms") <= TARGET_P99_MS_AT_5000 && u(r, "lost") == 0),
+            f(r, "p99_ms"),
+            u(r, "lost")
+        ),
+        None => println!("  p99 at 5,000 rooms: not measured (add 5000 to --rooms)"),
+    }
+    ExitCode::SUCCESS
+}
