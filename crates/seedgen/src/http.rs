@@ -9,8 +9,12 @@ use crate::error::{ErrorKind, Failure, truncate};
 /// The `User-Agent` of every provider request.
 pub(crate) const USER_AGENT: &str = concat!("SahasrahBot/", env!("CARGO_PKG_VERSION"));
 
-/// The class of a transport error: timeouts, connection failures and broken bodies.
-pub(crate) fn transport(err: &reqwest::Error) -> Failure {
+/// The class of a transport error: timeouts, connection failures and broken bodies. The
+/// URL's query is dropped from the message: it may hold an API key (OoTR).
+pub(crate) fn transport(mut err: reqwest::Error) -> Failure {
+    if let Some(url) = err.url_mut() {
+        url.set_query(None);
+    }
     let kind = if err.is_timeout() {
         ErrorKind::Timeout
     } else if err.is_decode() {
@@ -18,7 +22,7 @@ pub(crate) fn transport(err: &reqwest::Error) -> Failure {
     } else {
         ErrorKind::Unavailable
     };
-    Failure::new(kind, format!("request failed: {}", error_chain(err)))
+    Failure::new(kind, format!("request failed: {}", error_chain(&err)))
 }
 
 /// The error and its sources, joined with `: `.
@@ -36,7 +40,7 @@ fn error_chain(err: &dyn std::error::Error) -> String {
 /// Sends the request; any status other than 2xx is a [`Failure`] classified by status,
 /// with the body as the provider's message.
 pub(crate) async fn send(request: RequestBuilder) -> Result<Response, Failure> {
-    let response = request.send().await.map_err(|e| transport(&e))?;
+    let response = request.send().await.map_err(transport)?;
     let status = response.status();
     if status.is_success() {
         return Ok(response);
@@ -47,12 +51,12 @@ pub(crate) async fn send(request: RequestBuilder) -> Result<Response, Failure> {
 
 /// Sends without looking at the status (for providers that answer with redirects).
 pub(crate) async fn send_raw(request: RequestBuilder) -> Result<Response, Failure> {
-    request.send().await.map_err(|e| transport(&e))
+    request.send().await.map_err(transport)
 }
 
 /// The body as text.
 pub(crate) async fn text(response: Response) -> Result<String, Failure> {
-    response.text().await.map_err(|e| transport(&e))
+    response.text().await.map_err(transport)
 }
 
 /// The body parsed as JSON whatever the content type (some providers serve JSON as
@@ -137,6 +141,22 @@ mod tests {
         assert_eq!(python_str(&Json::Bool(true)), "True");
         assert_eq!(python_str(&serde_json::json!(3)), "3");
         assert_eq!(python_str(&serde_json::json!("on")), "on");
+    }
+
+    #[tokio::test]
+    async fn transport_errors_do_not_show_query_strings() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let err = reqwest::Client::new()
+            .get(format!("http://127.0.0.1:{port}/api?key=SECRET"))
+            .send()
+            .await
+            .unwrap_err();
+        let failure = transport(err);
+        assert_eq!(failure.kind, ErrorKind::Unavailable);
+        assert!(!failure.message.contains("SECRET"), "{}", failure.message);
+        assert!(failure.message.contains("/api"), "{}", failure.message);
     }
 
     #[test]
