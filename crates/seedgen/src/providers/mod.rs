@@ -10,6 +10,7 @@ pub mod local;
 pub mod ootr;
 pub mod samus;
 pub mod varia;
+pub mod varia_presets;
 
 use std::sync::Arc;
 
