@@ -44,6 +44,7 @@ fn seedgen_config(server: &MockServer) -> SeedgenConfig {
         ..SeedgenConfig::default()
     };
     c.alttpr.baseurl = uri.clone();
+    c.dash_base = format!("{uri}/dash");
     for (prod, prefix) in [
         ("https://alttpr.com", "/live"),
         ("https://beeta.alttpr.com", "/beeta"),
@@ -196,10 +197,11 @@ async fn connects_registers_commands_once_and_resumes_after_a_dropped_socket() {
             "smz3",
             "alttprutils",
             "holyimage",
+            "smdash",
             "discordservers"
         ]
     );
-    let admin_only = &global[0].body[5];
+    let admin_only = &global[0].body[6];
     assert_eq!(admin_only["default_member_permissions"], "8");
     assert_eq!(admin_only["contexts"], json!([0]));
     let preset = &global[0].body[0]["options"][0];
@@ -958,4 +960,23 @@ async fn holyimage_autocompletes_games_and_slugs() {
         .map(|c| c["value"].as_str().unwrap())
         .collect();
     assert_eq!(choices, ["fakeflipper"]);
+}
+
+#[tokio::test]
+async fn smdash_posts_the_seed_url() {
+    let h = start().await;
+    Mock::given(method("GET"))
+        .and(path("/dash/generate/classic"))
+        .respond_with(ResponseTemplate::new(307).set_body_string("https://dashrando.net/seed/abc"))
+        .mount(&h.alttpr)
+        .await;
+    let i = h.fake.slash_command(
+        &member(),
+        "smdash",
+        json!([{"name": "preset", "type": 3, "value": "classic"}]),
+    );
+    let calls = wait_calls(&h.fake, &i.token, 2).await;
+    assert_eq!(calls.len(), 2, "{calls:#?}");
+    assert_eq!(calls[0].body["type"], 5);
+    assert_eq!(calls[1].body["content"], "https://dashrando.net/seed/abc");
 }

@@ -1,5 +1,6 @@
 //! The `generator` group (`discord.md` §2.12): `/alttpr preset`, `/alttpr mystery`,
-//! `/sm preset`, `/smz3 preset`, `/alttprutils verifygame`, and their autocompletes.
+//! `/sm preset`, `/smz3 preset`, `/smdash`, `/alttprutils verifygame`, and their
+//! autocompletes.
 
 use std::time::Instant;
 
@@ -416,4 +417,56 @@ pub(crate) async fn verifygame(ctx: &Ctx, options: &Options) -> Result<()> {
             ctx.reply(Some(text), Vec::new(), true).await
         }
     }
+}
+
+/// `/smdash preset [spoiler]`.
+pub fn smdash_command() -> Command {
+    CommandBuilder::new(
+        "smdash",
+        "Generate a Super Metroid DASH randomizer game.",
+        CommandType::ChatInput,
+    )
+    .contexts(super::anywhere())
+    .option(
+        StringBuilder::new("preset", "The DASH mode to generate.")
+            .required(true)
+            .autocomplete(true),
+    )
+    .option(yes_no("spoiler", "Include a spoiler log? (default no)"))
+    .build()
+}
+
+/// DASH mode autocomplete: the modes dashrando.net lists (its fallback list when it cannot
+/// be read) starting with the typed text, at most 25.
+pub(crate) async fn smdash_choices(ctx: &Ctx, typed: &str) -> Vec<CommandOptionChoice> {
+    let mut modes: Vec<String> = ctx
+        .bot
+        .deps
+        .seedgen
+        .dash
+        .presets(Some(GenSurface::Discord))
+        .await
+        .into_iter()
+        .filter(|m| m.starts_with(typed))
+        .collect();
+    modes.sort();
+    modes.truncate(25);
+    super::string_choices(modes)
+}
+
+/// `/smdash`: defer(pub), generate on dashrando.net, post the seed URL as plain text.
+pub(crate) async fn smdash(ctx: &Ctx, options: &Options) -> Result<()> {
+    use sahasrahbot_seedgen::SeedProvider as _;
+    let mode = options.required_string("preset")?.to_owned();
+    let spoiler = options.yes_no("spoiler", false)?;
+    ctx.defer(false).await?;
+    let request = sahasrahbot_seedgen::providers::dash::DashRequest { mode, spoiler };
+    let seed = ctx
+        .bot
+        .deps
+        .seedgen
+        .dash
+        .generate(&request, Some(GenSurface::Discord))
+        .await?;
+    ctx.followup(Some(&seed.url), &[]).await
 }

@@ -3,7 +3,7 @@
 //!
 //! - [`misc`]: `/welcome`, `/rom` (ALTTP Randomizer guilds only), `/holyimage`.
 //! - [`generator`]: `/alttpr preset|mystery`, `/sm preset`, `/smz3 preset`,
-//!   `/alttprutils verifygame`, and their autocompletes.
+//!   `/smdash`, `/alttprutils verifygame`, and their autocompletes.
 //! - [`discord_servers`]: `/discordservers list_category` (administrators only).
 
 pub mod discord_servers;
@@ -25,6 +25,7 @@ pub fn global_commands() -> Vec<Command> {
         generator::samus_command(Game::Smz3),
         generator::alttprutils_command(),
         misc::holyimage_command(),
+        generator::smdash_command(),
         discord_servers::discordservers_command(),
     ]
 }
@@ -52,6 +53,7 @@ pub(crate) async fn dispatch(ctx: &Ctx, options: &Options) -> Result<()> {
         ("alttpr", ["mystery"]) => generator::alttpr_mystery(ctx, options).await,
         ("sm", ["preset"]) => generator::samus_preset(ctx, options, Game::Sm).await,
         ("smz3", ["preset"]) => generator::samus_preset(ctx, options, Game::Smz3).await,
+        ("smdash", []) => generator::smdash(ctx, options).await,
         ("alttprutils", ["verifygame"]) => generator::verifygame(ctx, options).await,
         ("discordservers", ["list_category"]) => discord_servers::list_category(ctx).await,
         _ => Err(Error::UnknownCommand(name)),
@@ -66,6 +68,7 @@ pub(crate) async fn autocomplete(ctx: &Ctx, options: &Options) -> Result<()> {
         ("holyimage", [], Some((focused, typed))) => {
             misc::holyimage_choices(ctx, options, focused, typed).await?
         }
+        ("smdash", [], Some(("preset", typed))) => generator::smdash_choices(ctx, typed).await,
         ("alttpr", ["preset"], Some(("preset", typed))) => generator::preset_choices(ctx, typed)?,
         ("alttpr", ["mystery"], Some(("weightset", typed))) => {
             generator::game_choices(ctx, Game::AlttprMystery, typed)?
