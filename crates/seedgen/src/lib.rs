@@ -9,7 +9,6 @@
 //!   `audit_generated_games` row ([`audit`]) on success.
 //! - [`triforce_text`] puts an approved triforce text into an alttpr preset.
 //! - [`SeedgenConfig`] says where each provider lives; tests point it at local servers.
-//!
 //! - [`spoilers`] formats alttpr.com spoiler logs for spoiler races and publishes them
 //!   through a [`storage::ObjectStore`]: [`s3::S3Store`] (Amazon S3, Signature Version 4)
 //!   or [`storage::LocalDirStore`].
