@@ -92,11 +92,12 @@ async fn konot_cmd<C: Category>(
     room: Room,
     _inv: Invocation,
 ) -> HandlerResult {
-    room.send_message(texts::KONOT_START)?;
-    room.set_bot_raceinfo("KONOT Series, Segment #1")?;
+    // The rows first: once the announcement is out, the series exists.
     let race = room.race();
     let segment = konot::create_new(&h.services.db, &race.category.slug, room.name()).await?;
     *crate::services::lock(&h.konot) = Some(segment);
+    room.send_message(texts::KONOT_START)?;
+    room.set_bot_raceinfo("KONOT Series, Segment #1")?;
     Ok(())
 }
 

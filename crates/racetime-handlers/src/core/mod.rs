@@ -336,11 +336,13 @@ impl<C: Category> RaceHandler for RoomHandler<C> {
         let span = info_span!("begin", room = room.name(), category = room.category());
         async {
             self.set_locked(false);
+            // The tournament link first, so a resumed tournament room is not greeted (the
+            // original linked it after the intro).
+            self.setup_tournament(room).await;
             let race = room.race();
             if race.status.value.is_preparing() {
                 self.intro(room, &race).await?;
             }
-            self.setup_tournament(room).await;
             if lock(&self.konot).is_none() {
                 match konot::resume(&self.services.db, room.name()).await {
                     Ok(segment) => *lock(&self.konot) = segment,
