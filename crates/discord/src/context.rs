@@ -21,6 +21,9 @@ use twilight_model::id::marker::{GuildMarker, UserMarker};
 use crate::errors::{Error, reference_id, user_message};
 use crate::{Bot, Result, commands, components, users_only_mentions};
 
+/// The largest attachment a command downloads.
+const MAX_ATTACHMENT_BYTES: u64 = 1024 * 1024;
+
 /// How far the interaction has been answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Answered {
@@ -95,6 +98,17 @@ impl Options {
         }
     }
 
+    /// An attachment option: the attachment's id.
+    pub(crate) fn attachment(
+        &self,
+        name: &str,
+    ) -> Option<Id<twilight_model::id::marker::AttachmentMarker>> {
+        match self.get(name) {
+            Some(CommandOptionValue::Attachment(id)) => Some(*id),
+            _ => None,
+        }
+    }
+
     /// The focused option of an autocomplete: name and typed text.
     pub(crate) fn focused(&self) -> Option<(&str, &str)> {
         self.values.iter().find_map(|o| match &o.value {
@@ -147,6 +161,54 @@ impl Ctx {
                 "You must be an administrator of this server to use this command.".to_owned(),
             ))
         }
+    }
+
+    /// Downloads the attachment of option `name` as UTF-8 text (at most 1 MiB).
+    pub(crate) async fn attachment_text(&self, options: &Options, name: &str) -> Result<String> {
+        let missing = || Error::BadOption(format!("The option `{name}` needs a file."));
+        let id = options.attachment(name).ok_or_else(missing)?;
+        let attachment = match &self.interaction.data {
+            Some(InteractionData::ApplicationCommand(data)) => data
+                .resolved
+                .as_ref()
+                .and_then(|r| r.attachments.get(&id))
+                .cloned(),
+            _ => None,
+        }
+        .ok_or_else(missing)?;
+        if attachment.size > MAX_ATTACHMENT_BYTES {
+            return Err(Error::BadOption(format!(
+                "{} is too large (at most 1 MiB).",
+                attachment.filename
+            )));
+        }
+        let unavailable = |reason: String| Error::External {
+            service: "Discord's file storage",
+            reason,
+        };
+        let response = self
+            .bot
+            .web
+            .get(&attachment.url)
+            .send()
+            .await
+            .map_err(|e| unavailable(e.to_string()))?;
+        if !response.status().is_success() {
+            return Err(unavailable(format!("HTTP {}", response.status())));
+        }
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| unavailable(e.to_string()))?;
+        String::from_utf8(bytes.to_vec())
+            .map_err(|_| Error::BadOption(format!("{} is not a text file.", attachment.filename)))
+    }
+
+    /// The invoker's user name.
+    pub(crate) fn user_name(&self) -> String {
+        self.interaction
+            .author()
+            .map_or_else(String::new, |u| u.name.clone())
     }
 
     async fn callback(&self, response: InteractionResponse) -> Result<()> {

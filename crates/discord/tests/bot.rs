@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sahasrahbot_core::db::entities::{audit_generated_games, config, discord_server_categories};
+use sahasrahbot_core::db::entities::{presetnamespaces, presets as preset_rows};
 use sahasrahbot_core::guild_config::GuildConfig;
 use sahasrahbot_core::ports::{ChatMessage, ChatNotifier, ChatTarget};
 use sahasrahbot_core::presets::PresetStore;
@@ -979,4 +980,75 @@ async fn smdash_posts_the_seed_url() {
     assert_eq!(calls.len(), 2, "{calls:#?}");
     assert_eq!(calls[0].body["type"], 5);
     assert_eq!(calls[1].body["content"], "https://dashrando.net/seed/abc");
+}
+
+const CUSTOM_PRESET: &str = "goal_name: custom\nsettings:\n  goal: ganon\n  mode: open\n";
+
+#[tokio::test]
+async fn savepreset_stores_the_file_in_the_users_namespace() {
+    let h = start().await;
+    let file = h.fake.add_attachment("mine.yaml", CUSTOM_PRESET.as_bytes());
+    let user = FakeUser::member(333_333_333_333_333_333, "Bob X");
+    let i = h.fake.slash_command_with_attachments(
+        &user,
+        "alttprutils",
+        json!([{"name": "savepreset", "type": 1, "options": [
+            {"name": "preset_name", "type": 3, "value": "MyPreset"},
+            {"name": "preset_file", "type": 11, "value": file.id.to_string()}]}]),
+        &[file],
+    );
+    let calls = wait_calls(&h.fake, &i.token, 2).await;
+    assert_eq!(calls.len(), 2, "{calls:#?}");
+    assert_eq!(calls[0].body["type"], 5);
+    assert_eq!(calls[0].body["data"]["flags"], 64);
+    assert_eq!(calls[1].body["content"], "Preset saved as bob-x/mypreset");
+    let ns = presetnamespaces::Entity::find()
+        .all(h.db.conn())
+        .await
+        .unwrap();
+    assert_eq!(ns[0].name.as_deref(), Some("bob-x"));
+    assert_eq!(ns[0].discord_user_id, 333_333_333_333_333_333);
+    let rows = preset_rows::Entity::find().all(h.db.conn()).await.unwrap();
+    assert_eq!(rows[0].preset_name, "mypreset");
+    assert_eq!(rows[0].content, CUSTOM_PRESET);
+}
+
+#[tokio::test]
+async fn custompreset_saves_latest_and_generates() {
+    let h = start().await;
+    Mock::given(method("POST"))
+        .and(path("/live/api/randomizer"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(alttpr_game()))
+        .mount(&h.alttpr)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/live/randomizer/settings"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(settings_map()))
+        .mount(&h.alttpr)
+        .await;
+    let file = h.fake.add_attachment("mine.yaml", CUSTOM_PRESET.as_bytes());
+    let user = FakeUser::member(444_444_444_444_444_444, "Alice");
+    let i = h.fake.slash_command_with_attachments(
+        &user,
+        "alttpr",
+        json!([{"name": "custompreset", "type": 1, "options": [
+            {"name": "yamlfile", "type": 11, "value": file.id.to_string()}]}]),
+        &[file],
+    );
+    let calls = wait_calls(&h.fake, &i.token, 2).await;
+    assert_eq!(calls.len(), 2, "{calls:#?}");
+    assert_eq!(calls[0].body["type"], 5);
+    assert!(calls[0].body["data"]["flags"].is_null());
+    let embed = &calls[1].body["embeds"][0];
+    let names = field_names(embed);
+    assert_eq!(names.last().map(String::as_str), Some("Saved as preset!"));
+    assert!(!names.contains(&"Preset".to_owned()));
+    assert!(
+        embed["fields"][6]["value"]
+            .as_str()
+            .unwrap()
+            .contains("alice/latest")
+    );
+    let rows = preset_rows::Entity::find().all(h.db.conn()).await.unwrap();
+    assert_eq!(rows[0].preset_name, "latest");
 }

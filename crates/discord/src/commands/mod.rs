@@ -2,8 +2,8 @@
 //! command name to handler module.
 //!
 //! - [`misc`]: `/welcome`, `/rom` (ALTTP Randomizer guilds only), `/holyimage`.
-//! - [`generator`]: `/alttpr preset|mystery`, `/sm preset`, `/smz3 preset`,
-//!   `/smdash`, `/alttprutils verifygame`, and their autocompletes.
+//! - [`generator`]: `/alttpr preset|mystery|custompreset`, `/sm preset`, `/smz3 preset`,
+//!   `/smdash`, `/alttprutils verifygame|savepreset`, and their autocompletes.
 //! - [`discord_servers`]: `/discordservers list_category` (administrators only).
 
 pub mod discord_servers;
@@ -55,6 +55,8 @@ pub(crate) async fn dispatch(ctx: &Ctx, options: &Options) -> Result<()> {
         ("smz3", ["preset"]) => generator::samus_preset(ctx, options, Game::Smz3).await,
         ("smdash", []) => generator::smdash(ctx, options).await,
         ("alttprutils", ["verifygame"]) => generator::verifygame(ctx, options).await,
+        ("alttprutils", ["savepreset"]) => generator::savepreset(ctx, options).await,
+        ("alttpr", ["custompreset"]) => generator::custompreset(ctx, options).await,
         ("discordservers", ["list_category"]) => discord_servers::list_category(ctx).await,
         _ => Err(Error::UnknownCommand(name)),
     }

@@ -15,7 +15,9 @@
 //!   RESUME (RESUMED, or INVALID_SESSION for an unknown session), HEARTBEAT → ACK, and
 //!   REQUEST_GUILD_MEMBERS → GUILD_MEMBERS_CHUNK.
 //!
-//! Test controls: [`FakeDiscord::slash_command`], [`FakeDiscord::autocomplete`],
+//! Test controls: [`FakeDiscord::slash_command`],
+//! [`FakeDiscord::slash_command_with_attachments`] (with [`FakeDiscord::add_attachment`]: files
+//! served like Discord's CDN), [`FakeDiscord::autocomplete`],
 //! [`FakeDiscord::component`] (INTERACTION_CREATE as a given [`FakeUser`] with their member
 //! permissions), [`FakeDiscord::message_create`], [`FakeDiscord::member_add`],
 //! [`FakeDiscord::dispatch`] (any event), [`FakeDiscord::drop_gateway`]; observations
@@ -189,6 +191,33 @@ impl SentInteraction {
     }
 }
 
+/// A file the fake serves like Discord's CDN, for attachment options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FakeAttachment {
+    /// The attachment id.
+    pub id: u64,
+    /// The file name.
+    pub filename: String,
+    /// Where the fake serves it (`http://127.0.0.1:port/attachments/{id}/{filename}`).
+    pub url: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+impl FakeAttachment {
+    /// The attachment object of an interaction's `resolved.attachments`.
+    pub fn json(&self) -> Value {
+        json!({
+            "id": self.id.to_string(),
+            "filename": self.filename,
+            "size": self.size,
+            "url": self.url,
+            "proxy_url": self.url,
+            "content_type": "application/octet-stream",
+        })
+    }
+}
+
 /// The running fake. Dropping it stops the server and closes every socket.
 #[derive(Debug)]
 pub struct FakeDiscord {
@@ -332,6 +361,40 @@ impl FakeDiscord {
             user,
             2,
             json!({"name": name, "type": 1, "options": options}),
+        )
+    }
+
+    /// Serves `content` as an attachment (CDN-like, no auth) and returns it.
+    pub fn add_attachment(&self, filename: &str, content: &[u8]) -> FakeAttachment {
+        let mut w = lock(&self.world);
+        let id = w.next_id();
+        w.attachments.insert(id.to_string(), content.to_vec());
+        FakeAttachment {
+            id,
+            filename: filename.to_owned(),
+            url: format!("http://{}/attachments/{id}/{filename}", w.addr()),
+            size: content.len() as u64,
+        }
+    }
+
+    /// Like [`FakeDiscord::slash_command`], with `attachments` in `data.resolved` (an
+    /// attachment option's value is the attachment's id as a string).
+    pub fn slash_command_with_attachments(
+        &self,
+        user: &FakeUser,
+        name: &str,
+        options: Value,
+        attachments: &[FakeAttachment],
+    ) -> SentInteraction {
+        let resolved: serde_json::Map<String, Value> = attachments
+            .iter()
+            .map(|a| (a.id.to_string(), a.json()))
+            .collect();
+        self.interaction(
+            user,
+            2,
+            json!({"name": name, "type": 1, "options": options,
+                   "resolved": {"attachments": resolved}}),
         )
     }
 

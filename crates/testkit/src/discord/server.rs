@@ -55,6 +55,7 @@ pub(crate) struct World {
     next_id: u64,
     stats: GatewayStats,
     command_ids: HashMap<String, u64>,
+    pub(crate) attachments: HashMap<String, Vec<u8>>,
 }
 
 impl World {
@@ -70,6 +71,7 @@ impl World {
             next_id: 1_000_000_000_000_000_000,
             stats: GatewayStats::default(),
             command_ids: HashMap::new(),
+            attachments: HashMap::new(),
         }
     }
 
@@ -145,6 +147,10 @@ impl World {
         for conn in self.conns.drain(..) {
             let _ = conn.tx.send(Out::Drop);
         }
+    }
+
+    pub(crate) fn addr(&self) -> SocketAddr {
+        self.addr
     }
 
     fn set_live(&mut self, conn_id: u64) {
@@ -326,6 +332,18 @@ fn parse_body(bytes: &[u8]) -> Value {
 
 pub(crate) async fn route(world: Shared, mut req: Request) -> Response {
     let full_path = req.uri().path().to_owned();
+    if let Some(rest) = full_path.strip_prefix("/attachments/") {
+        // CDN-like static files: `/attachments/{id}/{filename}`.
+        let id = rest.split('/').next().unwrap_or("");
+        let w = lock(&world);
+        return match w.attachments.get(id) {
+            Some(content) => Response::builder()
+                .status(StatusCode::OK)
+                .content_type("application/octet-stream")
+                .body(content.clone()),
+            None => empty(StatusCode::NOT_FOUND),
+        };
+    }
     let Some(path) = full_path.strip_prefix("/api/v10") else {
         return gateway(world, req).await;
     };
