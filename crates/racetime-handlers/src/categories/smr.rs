@@ -163,7 +163,15 @@ async fn dash(h: Arc<RoomHandler<Smr>>, room: Room, inv: Invocation) -> HandlerR
         let seed = match dash.generate(&request, Some(Surface::Racetime)).await {
             Ok(s) => s,
             Err(e) => {
-                room.send_message(format!("Could not generate smdash seed: {e}"))?;
+                // The provider's own message already reads "Could not generate smdash
+                // seed: {body}" for a non-307 answer.
+                let text = match e.failure() {
+                    Some(f) if f.provider_message.starts_with("Could not generate") => {
+                        f.provider_message.clone()
+                    }
+                    _ => format!("Could not generate smdash seed: {e}"),
+                };
+                room.send_message(text)?;
                 return Ok(false);
             }
         };

@@ -1,0 +1,335 @@
+//! Category command formats end to end (racetime.md §4 rows 20, 37–49 and the debug `test`
+//! category).
+
+mod common;
+
+use common::Harness;
+use sahasrahbot_racetime_handlers::categories::{
+    Alttpr, Contra, Ff1r, Smb3r, Smr, Smz3, Test, Z1r, Z2r, flags,
+};
+use sahasrahbot_racetime_handlers::core::texts;
+use sahasrahbot_testkit::racetime::NewRace;
+use serde_json::json;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, ResponseTemplate};
+
+fn seed_number(text: &str, prefix: &str) -> u64 {
+    text.strip_prefix(prefix)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no seed number in {text:?}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn z1r_flags_race_and_presets() {
+    let h = Harness::new("z1r").await;
+    h.start::<Z1r>().await;
+    let user = h.fake.add_user("runner", false);
+
+    let room = h.open(NewRace::default()).await;
+    h.wait_count(&room, 1).await; // core intro
+    h.say(&room, &user, "!flags").await;
+    h.wait_message(&room, "You must specify a set of flags!")
+        .await;
+    h.say(&room, &user, "!flags ABC123").await;
+    h.wait_message(&room, texts::DONE).await;
+    let msgs = h.messages(&room);
+    let line = &msgs[2];
+    let n = seed_number(line, "Seed: ");
+    assert!(n <= 8_999_999_999_999_999_999);
+    assert_eq!(line, &format!("Seed: {n} - Flags: ABC123"));
+    assert_eq!(h.info_bot(&room), *line);
+
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!race").await;
+    h.wait_message(&room, "No preset specified.").await;
+    h.say(&room, &user, "!race nope").await;
+    h.wait_message(&room, "Invalid preset specified.").await;
+    h.say(&room, &user, "!race consternation").await;
+    h.wait_message(&room, texts::DONE).await;
+    let line = h
+        .messages(&room)
+        .into_iter()
+        .find(|m| m.starts_with("consternation - Flags: "))
+        .unwrap();
+    let flags = "oIbnPfPb01Hll3D29Bc2!etrojQOSjJQZUJ3A";
+    let n: u64 = line.rsplit("Seed: ").next().unwrap().parse().unwrap();
+    assert_eq!(line, format!("consternation - Flags: {flags} Seed: {n}"));
+    assert_eq!(h.info_bot(&room), format!("Flags: {flags} Seed: {n}"));
+    assert_eq!(flags::Z1R_PRESETS.len(), 27);
+
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!ttp4").await;
+    h.wait_message(&room, texts::DONE).await;
+    assert!(h.messages(&room).iter().any(|m| m.starts_with("ttp4")));
+    h.say(&room, &user, "!help").await;
+    h.wait_message(&room, "Available commands:\n\"!race <preset>\" or \"!flags <flagstring>\" to generate a seed.  Check out https://sahasrahbot.synack.live/rtgg.html#the-legend-of-zelda-randomizer-z1r for more info.").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn z2r_flags_mrb_and_shortcuts() {
+    let h = Harness::new("z2r").await;
+    h.start::<Z2r>().await;
+    let user = h.fake.add_user("runner", false);
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!mrb").await;
+    h.wait_message(&room, texts::DONE).await;
+    let line = h
+        .messages(&room)
+        .into_iter()
+        .find(|m| m.starts_with("Seed: "))
+        .unwrap();
+    let n = seed_number(&line, "Seed: ");
+    assert!(n <= 1_000_000_000);
+    assert!(
+        flags::Z2R_MRB
+            .iter()
+            .any(|(d, f)| line == format!("Seed: {n} - Flags: {f} - {d}")),
+        "{line}"
+    );
+    assert_eq!(h.info_bot(&room), line);
+
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!nit").await;
+    h.wait_message(&room, texts::DONE).await;
+    let line = h
+        .messages(&room)
+        .into_iter()
+        .find(|m| m.starts_with("Seed: "))
+        .unwrap();
+    let n = seed_number(&line, "Seed: ");
+    assert_eq!(
+        line,
+        format!("Seed: {n} - Flags: hhAhD0j#$78$Jp5Q$dAhOA!0Pz@A")
+    );
+    h.say(&room, &user, "!help").await;
+    h.wait_message(&room, "Available commands:\n\"!flags <flags>\" to generate a seed.  Check out https://sahasrahbot.synack.live/rtgg.html#zelda-2-randomizer-z2r for more info.").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smb3r_flags_and_ff1r_url() {
+    let h = Harness::new("smb3r").await;
+    h.start::<Smb3r>().await;
+    let user = h.fake.add_user("runner", false);
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!flags 17BAS2LNJ4").await;
+    h.wait_message(&room, texts::DONE).await;
+    let line = h
+        .messages(&room)
+        .into_iter()
+        .find(|m| m.starts_with("Seed: "))
+        .unwrap();
+    let n = seed_number(&line, "Seed: ");
+    assert!(n <= 999_999_999_998);
+    assert_eq!(line, format!("Seed: {n} - Flags: 17BAS2LNJ4"));
+
+    let h = Harness::new("ff1r").await;
+    h.start::<Ff1r>().await;
+    let user = h.fake.add_user("runner", false);
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!ff1url").await;
+    h.wait_message(&room, "You must specify a FF1R URL with the flags!")
+        .await;
+    h.say(
+        &room,
+        &user,
+        "!ff1url https://finalfantasyrandomizer.com/Randomize?s=00000000&f=FLAGS",
+    )
+    .await;
+    h.wait_message(&room, texts::DONE).await;
+    let url = h
+        .messages(&room)
+        .into_iter()
+        .find(|m| m.starts_with("https://"))
+        .unwrap();
+    let rest = url
+        .strip_prefix("https://finalfantasyrandomizer.com/Randomize?s=")
+        .unwrap();
+    let (seed, tail) = rest.split_at(8);
+    assert!(
+        seed.chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()),
+        "{url}"
+    );
+    assert_eq!(tail, "&f=FLAGS");
+    assert_eq!(h.info_bot(&room), url);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smz3_race_info_and_multiworld_needs_a_team_race() {
+    let h = Harness::new("smz3").await;
+    Mock::given(method("POST"))
+        .and(path("/smz3/api/randomizers/smz3/generate"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "guid": "0123456789abcdef0123456789abcdef",
+            "hash": "Kraid Ridley Phantoon",
+        })))
+        .mount(&h.providers)
+        .await;
+    h.start::<Smz3>().await;
+    let user = h.fake.add_user("runner", false);
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!race normal").await;
+    h.wait_message(&room, texts::DONE).await;
+    let url = h.messages(&room)[2].clone();
+    assert_eq!(
+        h.info_bot(&room),
+        format!("normal - {url} - (Kraid Ridley Phantoon)")
+    );
+    let body = &h.provider_requests().await[0].1;
+    assert_eq!(body["race"], "true");
+
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!multiworld normal").await;
+    h.wait_message(&room, "This must be a team race.").await;
+    h.say(&room, &user, "!help").await;
+    h.wait_message(&room, sahasrahbot_racetime_handlers::categories::smz3::HELP)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smr_total_alias_works_and_dash_usage_and_url() {
+    let h = Harness::new("smr").await;
+    Mock::given(method("POST"))
+        .and(path("/sm/api/randomizers/sm/generate"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "guid": "0123456789abcdef0123456789abcdef",
+            "hash": "Draygon",
+        })))
+        .mount(&h.providers)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/presets"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [{"tags": ["classic"]}, {"tags": ["recall"]}]
+        })))
+        .mount(&h.providers)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/generate/classic"))
+        .and(query_param("race", "1"))
+        .and(query_param("spoiler", "1"))
+        .respond_with(
+            ResponseTemplate::new(307).set_body_string("https://dashrando.net/seed/abc123"),
+        )
+        .mount(&h.providers)
+        .await;
+    h.start::<Smr>().await;
+    let user = h.fake.add_user("runner", false);
+
+    // `!total` is an alias of `!totalrace` (the original never awaited it).
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!total casual_full").await;
+    h.wait_message(&room, texts::DONE).await;
+    let url = h.messages(&room)[2].clone();
+    assert_eq!(
+        h.info_bot(&room),
+        format!("SM Total Randomizer - casual_full - {url} - (Draygon)")
+    );
+
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!dash").await;
+    h.wait_message(&room, "Available presets: classic, recall")
+        .await;
+    assert!(
+        h.messages(&room)
+            .iter()
+            .any(|m| m == "Usage: !dash [--spoiler] <preset>")
+    );
+    h.say(&room, &user, "!dash --fast classic").await;
+    h.wait_message(
+        &room,
+        "Invalid option: --fast  Supported options: --spoiler",
+    )
+    .await;
+    h.say(&room, &user, "!dash --spoiler classic").await;
+    h.wait_message(&room, texts::DONE).await;
+    assert!(
+        h.messages(&room)
+            .iter()
+            .any(|m| m == "https://dashrando.net/seed/abc123")
+    );
+    assert_eq!(
+        h.info_bot(&room),
+        "SM Dash Randomizer - https://dashrando.net/seed/abc123"
+    );
+
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!varia onlyone").await;
+    h.wait_message(&room, "You must specify setting and skill presets!")
+        .await;
+    h.say(&room, &user, "!help").await;
+    h.wait_message(&room, sahasrahbot_racetime_handlers::categories::smr::HELP)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mystery_defaults_and_info() {
+    let h = Harness::new("alttpr").await;
+    h.mock_alttpr("/default", "Myst1").await;
+    h.start::<Alttpr>().await;
+    let user = h.fake.add_user("runner", false);
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!mystery").await;
+    h.wait_message(&room, "Could not find preset weighted.  See a list of available presets at https://sahasrahbot.synack.live/presets.html").await;
+    h.say(&room, &user, "!mystery casual").await;
+    h.wait_message(&room, texts::DONE).await;
+    let info = h.info_bot(&room);
+    assert!(
+        info.starts_with("mystery casual - ") || info.starts_with("Instructions: "),
+        "{info}"
+    );
+    let req = &h.provider_requests().await[0];
+    assert_eq!(req.1["spoilers"], "mystery");
+    assert_eq!(req.1["tournament"], true);
+    h.say(&room, &user, "!help").await;
+    h.wait_message(
+        &room,
+        sahasrahbot_racetime_handlers::categories::alttpr::HELP,
+    )
+    .await;
+    for (cmd, reply) in [
+        ("!register", "Lazy Kid ain't got nothing compared to me."),
+        ("!synack", "You need to be more creative."),
+    ] {
+        h.say(&room, &user, cmd).await;
+        h.wait_message(&room, reply).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_category_counts_down_without_the_begin_message() {
+    let h = Harness::new("test").await;
+    h.start::<Test>().await;
+    let user = h.fake.add_user("runner", false);
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!test x").await;
+    h.wait_message(&room, "Invalid number of seconds").await;
+    h.say(&room, &user, "!test 2").await;
+    h.wait_message(&room, "test command complete").await;
+    let msgs = h.messages(&room);
+    let start = msgs
+        .iter()
+        .position(|m| m == "initiated test command, waiting 2 seconds")
+        .unwrap();
+    assert_eq!(
+        msgs[start..],
+        [
+            "initiated test command, waiting 2 seconds",
+            "2 second(s) remain!",
+            "1 second(s) remain!",
+            "test command complete",
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contra_help() {
+    let h = Harness::new("contra").await;
+    h.start::<Contra>().await;
+    let user = h.fake.add_user("runner", false);
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!help").await;
+    h.wait_message(&room, "To start a KONOT race, use !konot.")
+        .await;
+}
