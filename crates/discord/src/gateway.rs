@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use rand::Rng as _;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
 use twilight_gateway::{
     CloseFrame, ConfigBuilder, Event, EventTypeFlags, Intents, Shard, ShardId, StreamExt as _,
 };
@@ -22,24 +23,51 @@ pub(crate) fn intents() -> Intents {
 /// How long a shutdown waits for the gateway to confirm the close.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Serves one shard until `cancel` fires.
+/// Serves the configured shards (one by default) until `cancel` fires; the first shard
+/// that fails stops the others.
 pub(crate) async fn serve(
     bot: Arc<Bot>,
     settings: &BotSettings,
     cancel: CancellationToken,
 ) -> Result<()> {
-    let mut config = ConfigBuilder::new(settings.token.clone(), intents());
-    if let Some(url) = &settings.gateway_url {
-        config = config.proxy_url(url.trim_end_matches('/').to_owned());
+    let range = settings.shards.unwrap_or_default();
+    let stop = cancel.child_token();
+    let mut tasks = tokio::task::JoinSet::new();
+    for number in range.first..range.first.saturating_add(range.count.max(1)) {
+        let id = ShardId::new_checked(number, range.total).ok_or_else(|| {
+            Error::Gateway(format!(
+                "shard {number} is outside 0..{} (check the shard range)",
+                range.total
+            ))
+        })?;
+        let mut config = ConfigBuilder::new(settings.token.clone(), intents());
+        if let Some(url) = &settings.gateway_url {
+            config = config.proxy_url(url.trim_end_matches('/').to_owned());
+        }
+        let shard = Shard::with_config(id, config.build());
+        let span = tracing::info_span!("shard", shard = number);
+        tasks.spawn(serve_shard(bot.clone(), shard, stop.clone()).instrument(span));
     }
-    let mut shard = Shard::with_config(ShardId::ONE, config.build());
+    let mut outcome = Ok(());
+    while let Some(done) = tasks.join_next().await {
+        let result = done.unwrap_or_else(|e| Err(Error::Gateway(format!("shard task: {e}"))));
+        if result.is_err() && outcome.is_ok() {
+            outcome = result;
+            stop.cancel();
+        }
+    }
+    outcome
+}
+
+/// Serves one shard until `cancel` fires.
+async fn serve_shard(bot: Arc<Bot>, mut shard: Shard, cancel: CancellationToken) -> Result<()> {
     let mut closing = false;
     let close_deadline = tokio::time::sleep(Duration::from_secs(3600));
     tokio::pin!(close_deadline);
     loop {
         let item = tokio::select! {
             () = cancel.cancelled(), if !closing => {
-                tracing::info!("Discord bot shutting down");
+                tracing::info!("Discord shard shutting down");
                 shard.close(CloseFrame::NORMAL);
                 closing = true;
                 // Do not wait forever for Discord to answer the close.

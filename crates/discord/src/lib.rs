@@ -55,6 +55,30 @@ pub struct BotSettings {
     pub sync_commands_on_start: bool,
     /// Where `/holyimage` reads the holy image list (tests point it at a stub).
     pub holy_images_url: String,
+    /// The shards this process runs; `None` is the single shard 0 of 1.
+    pub shards: Option<ShardRange>,
+}
+
+/// A contiguous range of shards run by one process (`first..first+count` of `total`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardRange {
+    /// The first shard number.
+    pub first: u32,
+    /// How many shards this process runs.
+    pub count: u32,
+    /// The total number of shards of the bot.
+    pub total: u32,
+}
+
+impl Default for ShardRange {
+    /// Shard 0 of 1.
+    fn default() -> Self {
+        Self {
+            first: 0,
+            count: 1,
+            total: 1,
+        }
+    }
 }
 
 /// The holy image list of alttp.mymm1.com.
@@ -70,6 +94,7 @@ impl BotSettings {
             gateway_url: None,
             sync_commands_on_start: true,
             holy_images_url: HOLY_IMAGES_URL.to_owned(),
+            shards: None,
         }
     }
 

@@ -11,7 +11,7 @@ use sahasrahbot_core::guild_config::GuildConfig;
 use sahasrahbot_core::ports::{ChatMessage, ChatNotifier, ChatTarget};
 use sahasrahbot_core::presets::PresetStore;
 use sahasrahbot_core::telemetry::Telemetry;
-use sahasrahbot_discord::{BotSettings, Deps, DiscordNotifier, Error, run_with};
+use sahasrahbot_discord::{BotSettings, Deps, DiscordNotifier, Error, ShardRange, run_with};
 use sahasrahbot_migrations::migrate;
 use sahasrahbot_seedgen::{RetryPolicy, Seedgen, SeedgenConfig};
 use sahasrahbot_testkit::db::TestDb;
@@ -60,6 +60,10 @@ fn seedgen_config(server: &MockServer) -> SeedgenConfig {
 }
 
 async fn start_with(config: FakeDiscordConfig) -> Harness {
+    start_custom(config, |_| {}).await
+}
+
+async fn start_custom(config: FakeDiscordConfig, adjust: impl FnOnce(&mut BotSettings)) -> Harness {
     let fake = FakeDiscord::start_with(config).await.expect("fake discord");
     let alttpr = MockServer::start().await;
     let db = TestDb::sqlite().await;
@@ -76,6 +80,7 @@ async fn start_with(config: FakeDiscordConfig) -> Harness {
     };
     let mut settings = settings_for(&fake);
     settings.holy_images_url = format!("{}/holyimage/holyimages.json", alttpr.uri());
+    adjust(&mut settings);
     let cancel = CancellationToken::new();
     let task = tokio::spawn(run_with(settings, deps, cancel.clone()));
     assert!(
@@ -102,6 +107,7 @@ fn settings_for(fake: &FakeDiscord) -> BotSettings {
         gateway_url: Some(fake.gateway_url()),
         sync_commands_on_start: true,
         holy_images_url: String::new(),
+        shards: None,
     }
 }
 
@@ -1051,4 +1057,51 @@ async fn custompreset_saves_latest_and_generates() {
     );
     let rows = preset_rows::Entity::find().all(h.db.conn()).await.unwrap();
     assert_eq!(rows[0].preset_name, "latest");
+}
+
+#[tokio::test]
+async fn a_process_can_run_a_range_of_shards() {
+    let h = start_custom(FakeDiscordConfig::default(), |s| {
+        s.shards = Some(ShardRange {
+            first: 0,
+            count: 2,
+            total: 2,
+        });
+    })
+    .await;
+    assert!(
+        h.fake
+            .wait_for_gateway(WAIT, |s| s.identifies == 2 && s.live == 2)
+            .await,
+        "{:?}",
+        h.fake.gateway_stats()
+    );
+    h.cancel.cancel();
+    let result = tokio::time::timeout(WAIT, h.task)
+        .await
+        .expect("stopped in time");
+    assert!(matches!(result, Ok(Ok(()))), "{result:?}");
+}
+
+#[tokio::test]
+async fn a_shard_outside_the_total_is_an_error() {
+    let fake = FakeDiscord::start().await.unwrap();
+    let db = TestDb::sqlite().await;
+    migrate(db.conn()).await.expect("migrate");
+    let alttpr = MockServer::start().await;
+    let deps = Deps {
+        db: db.conn().clone(),
+        presets: Arc::new(PresetStore::new(".")),
+        seedgen: Arc::new(Seedgen::new(seedgen_config(&alttpr), None, None).unwrap()),
+        telemetry: Telemetry::disabled(),
+        guild_config: Arc::new(GuildConfig::new(db.conn().clone())),
+    };
+    let mut settings = settings_for(&fake);
+    settings.shards = Some(ShardRange {
+        first: 3,
+        count: 1,
+        total: 2,
+    });
+    let result = run_with(settings, deps, CancellationToken::new()).await;
+    assert!(matches!(result, Err(Error::Gateway(_))), "{result:?}");
 }
