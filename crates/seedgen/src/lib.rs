@@ -10,8 +10,8 @@
 //! - [`triforce_text`] puts an approved triforce text into an alttpr preset.
 //! - [`SeedgenConfig`] says where each provider lives; tests point it at local servers.
 //! - [`spoilers`] formats alttpr.com spoiler logs for spoiler races and publishes them
-//!   through a [`storage::ObjectStore`]: [`s3::S3Store`] (Amazon S3, Signature Version 4)
-//!   or [`storage::LocalDirStore`].
+//!   through a [`storage::SpoilerStore`]: an S3 bucket or a local directory, both through
+//!   the `object_store` crate.
 
 pub mod audit;
 mod config;
@@ -21,7 +21,6 @@ mod http;
 pub mod ordered;
 pub mod providers;
 pub mod pyjson;
-pub mod s3;
 mod seed;
 mod service;
 pub mod spoilers;

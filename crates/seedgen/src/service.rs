@@ -1,8 +1,6 @@
 //! [`Seedgen`]: every provider behind one handle, and the generation of a core
 //! [`ProviderRequest`] with its audit row.
 
-use std::sync::Arc;
-
 use sahasrahbot_core::presets::{GenerationAudit, ProviderRequest};
 use sea_orm::DatabaseConnection;
 use serde_json::json;
@@ -10,7 +8,6 @@ use tracing::warn;
 
 use crate::audit::{AuditEntry, write_audit};
 use crate::config::SeedgenConfig;
-use crate::contract::Contract;
 use crate::error::Result;
 use crate::providers::alttpr::{AlttprProvider, AlttprRequest};
 use crate::providers::avianart::{AvianartProvider, AvianartRequest};
@@ -22,9 +19,8 @@ use crate::providers::ootr::OotrProvider;
 use crate::providers::samus::{SamusGame, SamusProvider, SamusRequest};
 use crate::providers::varia::VariaProvider;
 use crate::providers::{ProviderContext, SeedProvider};
-use crate::s3::{S3Credentials, S3Store, region_from_env};
 use crate::seed::{GeneratedSeed, Surface};
-use crate::storage::ObjectStore;
+use crate::storage::SpoilerStore;
 use sahasrahbot_core::config::Config;
 
 /// Every provider, sharing one HTTP client and configuration, plus the database the audit
@@ -61,7 +57,7 @@ impl Seedgen {
     pub fn new(
         config: SeedgenConfig,
         db: Option<DatabaseConnection>,
-        patch_store: Option<Arc<dyn ObjectStore>>,
+        patch_store: Option<SpoilerStore>,
     ) -> Result<Self> {
         let ctx = ProviderContext::new(config)?;
         Ok(Self {
@@ -80,21 +76,21 @@ impl Seedgen {
 
     /// Every provider as the bot's configuration says: alttpr.com base URL and
     /// credentials, OoTR key, door randomizer checkout and ROM; door patches go to the
-    /// `SAHASRAHBOT_BUCKET` S3 bucket when it and AWS credentials (environment) are set.
+    /// `SAHASRAHBOT_BUCKET` S3 bucket when it is set (configured from the `AWS_*`
+    /// environment variables), linked as `https://<bucket>.s3.amazonaws.com/<key>`.
     ///
     /// # Errors
-    /// When an HTTP client cannot be built.
+    /// When an HTTP client cannot be built or the S3 configuration is invalid.
     pub fn from_config(config: &Config, db: Option<DatabaseConnection>) -> Result<Self> {
         let seedgen = SeedgenConfig::from_config(config);
         let bucket = config.spoilers.sahasrahbot_bucket.trim();
-        let store: Option<Arc<dyn ObjectStore>> = match S3Credentials::from_env() {
-            Some(credentials) if !bucket.is_empty() => Some(Arc::new(S3Store::new(
-                bucket,
-                region_from_env(),
-                credentials,
-                Contract::new(seedgen.policy),
-            )?)),
-            _ => None,
+        let store = if bucket.is_empty() {
+            None
+        } else {
+            Some(SpoilerStore::s3(
+                SpoilerStore::s3_builder(bucket, seedgen.policy),
+                format!("https://{bucket}.s3.amazonaws.com"),
+            )?)
         };
         Self::new(seedgen, db, store)
     }
@@ -191,7 +187,8 @@ impl Seedgen {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spoilers::SpoilerPublisher;
+    use crate::spoilers::spoiler_backend;
+    use crate::storage::Backend;
 
     #[test]
     fn builds_from_the_default_configuration() {
@@ -199,6 +196,9 @@ mod tests {
         let seedgen = Seedgen::from_config(&config, None).unwrap();
         assert!(!seedgen.doors.is_installed(None) || config.roms.door_rando_home.exists());
         // No spoiler bucket: spoiler logs are kept in a local directory.
-        assert!(SpoilerPublisher::from_config(&config).unwrap().is_some());
+        assert_eq!(
+            spoiler_backend(&config),
+            Backend::Local("data/spoilers".into())
+        );
     }
 }

@@ -1,23 +1,24 @@
 //! alttpr.com spoiler logs for spoiler races (core.md §4.1): the formatted spoiler, the
-//! progression spoiler, the object name, the gzipped body and the upload through an
-//! [`ObjectStore`]. Key order follows the original (sections in a fixed order, locations
+//! progression spoiler, the object name, the gzipped body and the upload through a
+//! [`SpoilerStore`]. Key order follows the original (sections in a fixed order, locations
 //! in the order alttpr.com sent them), which is why this works on [`OrderedJson`].
 
-use std::sync::Arc;
+use std::path::PathBuf;
 
 use rand::Rng;
 use rand::distributions::Alphanumeric;
 
-use crate::contract::Contract;
+use crate::contract::RetryPolicy;
 use crate::error::{Error, Result};
 use crate::ordered::OrderedJson;
 use crate::providers::alttpr::patch_bytes;
 use crate::pyjson::dumps_ordered_indent;
-use crate::s3::{S3Credentials, S3Store, region_from_env};
 use crate::seed::GeneratedSeed;
-use crate::storage::{LocalDirStore, ObjectStore, PutObject, gzip};
+use crate::storage::{Backend, PutObject, SpoilerStore, gzip};
 use sahasrahbot_core::config::Config;
-use std::path::PathBuf;
+
+/// Where spoiler logs are kept without a bucket; the API serves it under `/spoilers/`.
+pub const LOCAL_SPOILER_DIR: &str = "data/spoilers";
 
 /// Which spoiler a race publishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -472,57 +473,52 @@ pub fn spoiler_body(spoiler: Option<&OrderedJson>) -> Vec<u8> {
     gzip(text.as_bytes())
 }
 
-/// Publishes spoiler logs of alttpr.com games.
-#[derive(Clone)]
-pub struct SpoilerPublisher {
-    store: Arc<dyn ObjectStore>,
-    url_base: String,
+/// Where the configuration says spoiler logs go: the `AWS_SPOILER_BUCKET_NAME` S3 bucket,
+/// or [`LOCAL_SPOILER_DIR`] when no bucket is set.
+pub fn spoiler_backend(config: &Config) -> Backend {
+    let bucket = config.spoilers.aws_spoiler_bucket_name.trim();
+    if bucket.is_empty() {
+        Backend::Local(PathBuf::from(LOCAL_SPOILER_DIR))
+    } else {
+        Backend::S3 {
+            bucket: bucket.to_owned(),
+        }
+    }
 }
 
-impl std::fmt::Debug for SpoilerPublisher {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SpoilerPublisher")
-            .field("url_base", &self.url_base)
-            .finish_non_exhaustive()
-    }
+/// Publishes spoiler logs of alttpr.com games.
+#[derive(Debug, Clone)]
+pub struct SpoilerPublisher {
+    store: SpoilerStore,
 }
 
 impl SpoilerPublisher {
-    /// Stores into `store`; links are `{url_base}/{object name}` (`SPOILERLOGURLBASE`).
-    pub fn new(store: Arc<dyn ObjectStore>, url_base: impl Into<String>) -> Self {
-        Self {
-            store,
-            url_base: url_base.into(),
-        }
+    /// Stores into `store`; links are its [`SpoilerStore::url`]s.
+    pub fn new(store: SpoilerStore) -> Self {
+        Self { store }
     }
 
-    /// The publisher the bot's configuration describes: the `AWS_SPOILER_BUCKET_NAME` S3
-    /// bucket (AWS credentials from the environment), or `data/spoilers` when no bucket is
-    /// set; links start with `SPOILERLOGURLBASE`. `None` when a bucket is set but there
-    /// are no AWS credentials.
+    /// The publisher the bot's configuration describes ([`spoiler_backend`]): an S3
+    /// bucket configured from the `AWS_*` environment variables, or a local directory
+    /// (created when missing); links start with `SPOILERLOGURLBASE`.
     ///
     /// # Errors
-    /// When the HTTP client cannot be built.
-    pub fn from_config(config: &Config) -> Result<Option<Self>> {
-        let s = &config.spoilers;
-        let bucket = s.aws_spoiler_bucket_name.trim();
-        let store: Arc<dyn ObjectStore> = if bucket.is_empty() {
-            Arc::new(LocalDirStore {
-                dir: PathBuf::from("data/spoilers"),
-                url_base: s.spoiler_log_url_base.clone(),
-            })
-        } else {
-            let Some(credentials) = S3Credentials::from_env() else {
-                return Ok(None);
-            };
-            Arc::new(S3Store::new(
-                bucket,
-                region_from_env(),
-                credentials,
-                Contract::default(),
-            )?)
+    /// When the directory cannot be created or the S3 configuration is invalid.
+    pub fn from_config(config: &Config) -> Result<Self> {
+        let url_base = config.spoilers.spoiler_log_url_base.clone();
+        let store = match spoiler_backend(config) {
+            Backend::Local(dir) => SpoilerStore::local(dir, url_base)?,
+            Backend::S3 { bucket } => SpoilerStore::s3(
+                SpoilerStore::s3_builder(&bucket, RetryPolicy::default()),
+                url_base,
+            )?,
         };
-        Ok(Some(Self::new(store, s.spoiler_log_url_base.clone())))
+        Ok(Self::new(store))
+    }
+
+    /// The store spoiler logs go to.
+    pub fn store(&self) -> &SpoilerStore {
+        &self.store
     }
 
     /// Formats the game's spoiler, stores it (public, gzip, attachment) and returns its URL.
@@ -552,14 +548,13 @@ impl SpoilerPublisher {
         let name = object_name(spoiler_type, &seed.hash_or_id, &code, &suffix);
         self.store
             .put(PutObject {
-                key: name.clone(),
+                key: name,
                 bytes: spoiler_body(spoiler.as_ref()),
                 public: true,
                 content_encoding: Some("gzip".to_owned()),
                 attachment: true,
             })
-            .await?;
-        Ok(format!("{}/{name}", self.url_base.trim_end_matches('/')))
+            .await
     }
 }
 

@@ -5,11 +5,10 @@
 use std::io::Read as _;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use sahasrahbot_seedgen::providers::doors::{DoorsProvider, DoorsRequest};
-use sahasrahbot_seedgen::storage::LocalDirStore;
+use sahasrahbot_seedgen::storage::SpoilerStore;
 use sahasrahbot_seedgen::{Error, ProviderContext, RetryPolicy, SeedProvider, SeedgenConfig};
 use serde_json::json;
 
@@ -74,14 +73,8 @@ fn setup() -> Setup {
 }
 
 fn provider(s: &Setup) -> DoorsProvider {
-    let store = LocalDirStore {
-        dir: s.store.clone(),
-        url_base: "https://bucket.example/objects".into(),
-    };
-    DoorsProvider::new(
-        ProviderContext::new(s.config.clone()).unwrap(),
-        Some(Arc::new(store)),
-    )
+    let store = SpoilerStore::local(&s.store, "https://bucket.example/objects").unwrap();
+    DoorsProvider::new(ProviderContext::new(s.config.clone()).unwrap(), Some(store))
 }
 
 fn request(spoilers: bool, branch: Option<&str>) -> DoorsRequest {

@@ -5,7 +5,6 @@
 mod common;
 
 use std::io::Read as _;
-use std::sync::Arc;
 
 use common::ctx;
 use rand::SeedableRng;
@@ -15,7 +14,7 @@ use sahasrahbot_seedgen::providers::alttpr::{AlttprProvider, AlttprRequest};
 use sahasrahbot_seedgen::spoilers::{
     SpoilerPublisher, SpoilerType, formatted_spoiler, progression_spoiler,
 };
-use sahasrahbot_seedgen::storage::LocalDirStore;
+use sahasrahbot_seedgen::storage::SpoilerStore;
 use sahasrahbot_seedgen::{Error, GeneratedSeed, SeedProvider};
 use serde_json::json;
 use wiremock::matchers::method;
@@ -194,11 +193,7 @@ async fn published_spoilers_are_gzipped_python_style_json_under_the_url_base() {
     let seed = generate(&server, answer("generate", "none")).await;
     let dir = tempfile::tempdir().unwrap();
     let publisher = SpoilerPublisher::new(
-        Arc::new(LocalDirStore {
-            dir: dir.path().to_path_buf(),
-            url_base: "https://store.example".into(),
-        }),
-        "https://spoilers.example/logs/",
+        SpoilerStore::local(dir.path(), "https://spoilers.example/logs/").unwrap(),
     );
     let url = publisher
         .publish(&seed, SpoilerType::Spoiler, &mut StdRng::seed_from_u64(7))

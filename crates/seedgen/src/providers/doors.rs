@@ -1,12 +1,11 @@
 //! The ALTTPR door randomizer (core.md §2.5): a local Python program run per generation,
 //! its ROM turned into a BPS patch with `flips`, patch and spoiler handed to a
-//! [`ObjectStore`]. A missing checkout, interpreter, ROM or `flips` is a clear
+//! [`SpoilerStore`]. A missing checkout, interpreter, ROM or `flips` is a clear
 //! [`Error::NotInstalled`].
 
 use std::ffi::OsString;
 use std::path::Path;
 use std::process::Stdio;
-use std::sync::Arc;
 
 use async_trait::async_trait;
 use rand::Rng;
@@ -18,7 +17,7 @@ use super::{ProviderContext, SeedProvider};
 use crate::contract::{Contract, RetryPolicy};
 use crate::error::{Error, Failure, Result, truncate};
 use crate::seed::{GeneratedSeed, ProviderMeta, Surface};
-use crate::storage::{ObjectStore, PutObject, gzip};
+use crate::storage::{PutObject, SpoilerStore, gzip};
 
 const NAME: &str = "doors";
 
@@ -40,7 +39,7 @@ pub struct DoorsRequest {
 #[derive(Clone)]
 pub struct DoorsProvider {
     ctx: ProviderContext,
-    store: Option<Arc<dyn ObjectStore>>,
+    store: Option<SpoilerStore>,
 }
 
 impl std::fmt::Debug for DoorsProvider {
@@ -55,7 +54,7 @@ impl std::fmt::Debug for DoorsProvider {
 impl DoorsProvider {
     /// A runner using `ctx`; without a `store` generation fails with
     /// [`Error::NotInstalled`].
-    pub fn new(ctx: ProviderContext, store: Option<Arc<dyn ObjectStore>>) -> Self {
+    pub fn new(ctx: ProviderContext, store: Option<SpoilerStore>) -> Self {
         Self { ctx, store }
     }
 
