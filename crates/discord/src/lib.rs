@@ -11,6 +11,15 @@
 //! - [`components`]: `custom_id` routing for buttons and selects.
 //! - [`embeds`]: embeds shared by several commands (the ALTTPR seed embed, §5.1).
 //! - [`errors`]: the error type and what users see when a command fails (§1.7).
+//!
+//! Wiring (the binary): build [`Deps`] (database, `PresetStore`, `Seedgen` with the
+//! database for audit rows, `Telemetry`, `GuildConfig`), then supervise
+//! `run(&config, deps, cancel)`; without a token it returns [`Error::NoToken`] at once (report
+//! the subsystem disabled). `sahasrahbot discord sync-commands` calls
+//! `sync_commands(&BotSettings::from_config(&config))`. Other subsystems get the
+//! `ChatNotifier` as `Arc::new(DiscordNotifier::from_settings(&BotSettings::from_config(&config)))`.
+//! Tests set [`BotSettings::http_proxy`] and [`BotSettings::gateway_url`] to the testkit's
+//! fake Discord.
 
 pub mod commands;
 pub mod components;

@@ -127,3 +127,38 @@ async fn failures_can_be_injected_on_a_route() {
     assert_eq!(calls.len(), 2);
     assert_eq!(calls[1].body["content"], "b");
 }
+
+#[tokio::test]
+async fn dispatched_events_reach_twilight_as_typed_events() {
+    use sahasrahbot_testkit::discord::FakeUser;
+    let fake = FakeDiscord::start().await.unwrap();
+    let mut shard = shard(&fake, fake.token());
+    assert!(
+        next_matching(&mut shard, |e| matches!(e, Event::GuildCreate(_)))
+            .await
+            .is_some()
+    );
+    let user = FakeUser::member(77, "newcomer");
+    fake.member_add(&user);
+    let Some(Event::MemberAdd(added)) =
+        next_matching(&mut shard, |e| matches!(e, Event::MemberAdd(_))).await
+    else {
+        panic!("no GUILD_MEMBER_ADD");
+    };
+    assert_eq!(added.user.id.get(), 77);
+    let id = fake.message_create(&user, "hi", true);
+    let Some(Event::MessageCreate(message)) =
+        next_matching(&mut shard, |e| matches!(e, Event::MessageCreate(_))).await
+    else {
+        panic!("no MESSAGE_CREATE");
+    };
+    assert_eq!(message.id.get(), id);
+    assert_eq!(message.mentions[0].id.get(), fake.application_id());
+    let sent = fake.component(&user, "x:1");
+    let Some(Event::InteractionCreate(interaction)) =
+        next_matching(&mut shard, |e| matches!(e, Event::InteractionCreate(_))).await
+    else {
+        panic!("no INTERACTION_CREATE");
+    };
+    assert_eq!(interaction.token, sent.token);
+}
