@@ -146,3 +146,78 @@ pub(crate) async fn create_next_room(
     ))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn race(entrants: serde_json::Value, goal_custom: bool) -> RaceData {
+        let user = |id: &str| json!({"id": id, "full_name": id, "name": id, "can_moderate": false});
+        let entrants: Vec<serde_json::Value> = entrants
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                json!({
+                    "user": e[0].as_str().map(user),
+                    "status": {"value": e[1]},
+                    "place": e[2],
+                })
+            })
+            .collect();
+        serde_json::from_value(json!({
+            "version": 1, "name": "contra/x-1", "slug": "x-1",
+            "status": {"value": "finished"}, "url": "/contra/x-1", "data_url": "/contra/x-1/data",
+            "websocket_bot_url": "/ws/o/bot/x-1",
+            "category": {"name": "Contra", "short_name": "C", "slug": "contra", "url": "/contra", "data_url": "/contra/data"},
+            "goal": {"name": "Beat the game", "custom": goal_custom},
+            "entrants_count": entrants.len(), "entrants": entrants,
+            "streaming_required": true, "hide_comments": true,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_last_listed_entrant_is_dropped_and_only_finishers_advance() {
+        let all_done = race(
+            json!([["a", "done", 1], ["b", "done", 2], ["c", "done", 3]]),
+            false,
+        );
+        assert_eq!(advancing_players(&all_done), ["a", "b"]);
+        let with_dnf = race(
+            json!([
+                ["a", "done", 1],
+                ["b", "done", 2],
+                ["c", "done", 3],
+                ["d", "dnf", null]
+            ]),
+            false,
+        );
+        assert_eq!(advancing_players(&with_dnf), ["a", "b", "c"]);
+        // A deleted user (no user object) is skipped, not a crash.
+        let deleted = race(
+            json!([[null, "done", 1], ["b", "done", 2], ["c", "done", 3]]),
+            false,
+        );
+        assert_eq!(advancing_players(&deleted), ["b"]);
+    }
+
+    #[test]
+    fn next_room_settings_copy_the_race_and_keep_a_custom_goal() {
+        let custom = race(json!([]), true);
+        let s = next_room_settings(&custom, 3);
+        assert_eq!(s.custom_goal.as_deref(), Some("Beat the game"));
+        assert_eq!(s.goal, None);
+        assert_eq!(s.info_user, "KONOT Series, Segment #3");
+        assert!(s.invitational && !s.unlisted && !s.team_race);
+        assert_eq!(
+            (s.start_delay, s.time_limit, s.chat_message_delay),
+            (15, 24, 0)
+        );
+        assert!(s.streaming_required && s.hide_comments);
+        let normal = next_room_settings(&race(json!([]), false), 2);
+        assert_eq!(normal.goal.as_deref(), Some("Beat the game"));
+        assert_eq!(normal.custom_goal, None);
+    }
+}
