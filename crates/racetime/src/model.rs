@@ -498,6 +498,25 @@ impl ServerMessage {
     /// Parses one text frame. Unknown types are [`ServerMessage::Other`]; only frames that are
     /// not JSON objects with a string `type`, or whose known payload cannot be read, fail.
     pub fn parse(text: &str) -> Result<Self> {
+        // Fast path for the frames every room sees: read the type, then deserialize the payload
+        // straight from the text (no `Value` tree). Anything unusual takes the tolerant path.
+        if let Ok(Kind { kind }) = serde_json::from_str::<Kind<'_>>(text) {
+            match &*kind {
+                "chat.message" => {
+                    if let Ok(f) = serde_json::from_str::<MessageFrame>(text) {
+                        return Ok(Self::ChatMessage(Box::new(f.message.0)));
+                    }
+                }
+                "race.data" => {
+                    if let Ok(f) = serde_json::from_str::<RaceFrame>(text) {
+                        return Ok(Self::RaceData(Box::new(f.race.0)));
+                    }
+                }
+                "race.renders" => return Ok(Self::RaceRenders),
+                "pong" => return Ok(Self::Pong),
+                _ => {}
+            }
+        }
         let mut v: Value = serde_json::from_str(text)?;
         let kind = v
             .get("type")
@@ -532,6 +551,47 @@ impl ServerMessage {
             "pong" => Self::Pong,
             _ => Self::Other { kind },
         })
+    }
+}
+
+/// Just the `type` of a frame (other fields are skipped, not built).
+#[derive(Deserialize)]
+struct Kind<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: std::borrow::Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct MessageFrame {
+    message: ObjectOnly<ChatMessage>,
+}
+
+#[derive(Deserialize)]
+struct RaceFrame {
+    race: ObjectOnly<RaceData>,
+}
+
+/// A struct that must come as a JSON object (serde would also accept an array), as
+/// [`from_field`] requires on the tolerant path.
+struct ObjectOnly<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjectOnly<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visit<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(Visit(std::marker::PhantomData))
+            .map(ObjectOnly)
     }
 }
 
@@ -597,6 +657,13 @@ mod tests {
         assert!(matches!(h, ServerMessage::ChatHistory(v) if v.len() == 1));
         let h = ServerMessage::parse(r#"{"type":"chat.history","messages":[{"id":"a"}]}"#).unwrap();
         assert!(matches!(h, ServerMessage::ChatHistory(v) if v.len() == 1));
+        assert!(ServerMessage::parse(r#"{"type":"chat.message","message":[]}"#).is_err());
+        assert!(ServerMessage::parse(r#"{"type":"race.data","race":[]}"#).is_err());
+        let m = ServerMessage::parse(
+            r#"{"type":"chat.message","message":{"id":"m","message":"!x","new":1,"is_bot":true}}"#,
+        )
+        .unwrap();
+        assert!(matches!(m, ServerMessage::ChatMessage(c) if c.message == "!x" && c.is_bot));
         assert!(ServerMessage::parse("not json").is_err());
         assert!(ServerMessage::parse(r#"{"no":"type"}"#).is_err());
         assert!(ServerMessage::parse(r#"{"type":"race.data","race":5}"#).is_err());

@@ -146,17 +146,36 @@ impl std::fmt::Debug for Room {
     }
 }
 
+/// A random `8-4-4-4-12` lowercase hex guid, built without per-byte formatting.
 fn new_guid() -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let b: [u8; 16] = rand::thread_rng().r#gen();
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    let mut out = String::with_capacity(36);
+    for (i, x) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push(char::from(HEX[usize::from(x >> 4)]));
+        out.push(char::from(HEX[usize::from(x & 0xf)]));
+    }
+    out
+}
+
+/// The `message` action, serialized straight from borrowed fields (no `Value` tree).
+#[derive(Serialize)]
+struct MessageAction<'a> {
+    action: &'static str,
+    data: MessageData<'a>,
+}
+
+#[derive(Serialize)]
+struct MessageData<'a> {
+    // Alphabetical, as the `Value` form used to send them.
+    actions: &'a Option<BTreeMap<String, ChatAction>>,
+    direct_to: &'a Option<String>,
+    guid: &'a str,
+    message: &'a str,
+    pinned: bool,
 }
 
 impl Room {
@@ -200,9 +219,13 @@ impl Room {
         } else {
             json!({ "action": action, "data": data })
         };
+        self.send_frame(frame.to_string())
+    }
+
+    fn send_frame(&self, frame: String) -> Result<()> {
         self.inner
             .outbox
-            .push(Outgoing::Frame(frame.to_string()))
+            .push(Outgoing::Frame(frame))
             .map_err(|_| Error::RoomClosed(self.inner.name.clone()))
     }
 
@@ -222,16 +245,19 @@ impl Room {
                 "a direct message cannot have actions or be pinned".to_owned(),
             ));
         }
-        self.send_action(
-            "message",
-            json!({
-                "message": message.into(),
-                "guid": new_guid(),
-                "pinned": opts.pinned,
-                "actions": opts.actions,
-                "direct_to": opts.direct_to,
-            }),
-        )
+        let message = message.into();
+        let guid = new_guid();
+        let frame = serde_json::to_string(&MessageAction {
+            action: "message",
+            data: MessageData {
+                actions: &opts.actions,
+                direct_to: &opts.direct_to,
+                guid: &guid,
+                message: &message,
+                pinned: opts.pinned,
+            },
+        })?;
+        self.send_frame(frame)
     }
 
     /// Pins a message by id.
@@ -448,8 +474,41 @@ pub(crate) fn new_room<H: RaceHandler>(
     (handle, task)
 }
 
-type Socket =
+type TlsSocket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A room's websocket. The TLS variant is boxed: its rustls state is about 1 KiB that a plain
+/// socket (a local racetime-app, the fake) would otherwise carry too.
+enum Socket {
+    Plain(tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>),
+    Tls(Box<TlsSocket>),
+}
+
+type WsResult<T> = std::result::Result<T, tokio_tungstenite::tungstenite::Error>;
+
+impl Socket {
+    async fn send(&mut self, message: Message) -> WsResult<()> {
+        match self {
+            Self::Plain(ws) => ws.send(message).await,
+            Self::Tls(ws) => ws.send(message).await,
+        }
+    }
+
+    /// The next message; cancel-safe like [`StreamExt::next`].
+    async fn next(&mut self) -> Option<WsResult<Message>> {
+        match self {
+            Self::Plain(ws) => ws.next().await,
+            Self::Tls(ws) => ws.next().await,
+        }
+    }
+
+    async fn close(&mut self) -> WsResult<()> {
+        match self {
+            Self::Plain(ws) => ws.close(None).await,
+            Self::Tls(ws) => (**ws).close(None).await,
+        }
+    }
+}
 
 enum Flow {
     Continue,
@@ -517,10 +576,23 @@ impl<H: RaceHandler> RoomTask<H> {
         let auth = HeaderValue::from_str(&format!("Bearer {token}"))
             .map_err(|e| Error::InvalidRequest(format!("token is not a header value: {e}")))?;
         req.headers_mut().insert("Authorization", auth);
-        let connecting =
-            tokio_tungstenite::connect_async_with_config(req, Some(self.ws_config()), false);
+        let config = Some(self.ws_config());
+        let connecting = async move {
+            if url.scheme() == "wss" {
+                let (ws, _) =
+                    tokio_tungstenite::connect_async_with_config(req, config, false).await?;
+                return Ok(Socket::Tls(Box::new(ws)));
+            }
+            let host = url.host_str().unwrap_or_default();
+            let port = url.port_or_known_default().unwrap_or(80);
+            let tcp = tokio::net::TcpStream::connect((host, port))
+                .await
+                .map_err(tokio_tungstenite::tungstenite::Error::Io)?;
+            let (ws, _) = tokio_tungstenite::client_async_with_config(req, tcp, config).await?;
+            Ok::<_, tokio_tungstenite::tungstenite::Error>(Socket::Plain(ws))
+        };
         match tokio::time::timeout(Duration::from_secs(30), connecting).await {
-            Ok(Ok((ws, _))) => Ok(ws),
+            Ok(Ok(ws)) => Ok(ws),
             Ok(Err(e)) => Err(e.into()),
             Err(_) => Err(Error::InvalidRequest(
                 "websocket connect timed out".to_owned(),
@@ -553,7 +625,7 @@ impl<H: RaceHandler> RoomTask<H> {
                         }
                     }
                     let r = Box::pin(self.serve(&mut ws, &mut failures, &mut pending)).await;
-                    let _ = tokio::time::timeout(Duration::from_secs(5), ws.close(None)).await;
+                    let _ = tokio::time::timeout(Duration::from_secs(5), ws.close()).await;
                     r
                 }
                 Err(e) => Disconnect::Failed(e),
