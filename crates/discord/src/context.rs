@@ -98,6 +98,14 @@ impl Options {
         }
     }
 
+    /// An integer option.
+    pub(crate) fn integer(&self, name: &str) -> Option<i64> {
+        match self.get(name) {
+            Some(CommandOptionValue::Integer(i)) => Some(*i),
+            _ => None,
+        }
+    }
+
     /// An attachment option: the attachment's id.
     pub(crate) fn attachment(
         &self,

@@ -204,11 +204,12 @@ async fn connects_registers_commands_once_and_resumes_after_a_dropped_socket() {
             "smz3",
             "alttprutils",
             "holyimage",
+            "datetime",
             "smdash",
             "discordservers"
         ]
     );
-    let admin_only = &global[0].body[6];
+    let admin_only = &global[0].body[7];
     assert_eq!(admin_only["default_member_permissions"], "8");
     assert_eq!(admin_only["contexts"], json!([0]));
     let preset = &global[0].body[0]["options"][0];
@@ -1104,4 +1105,60 @@ async fn a_shard_outside_the_total_is_an_error() {
     });
     let result = run_with(settings, deps, CancellationToken::new()).await;
     assert!(matches!(result, Err(Error::Gateway(_))), "{result:?}");
+}
+
+#[tokio::test]
+async fn datetime_shows_every_timestamp_style() {
+    let h = start().await;
+    let opts = |tz: &str, day: i64| {
+        json!([{"name": "year", "type": 4, "value": 2026}, {"name": "month", "type": 4, "value": 2},
+               {"name": "day", "type": 4, "value": day}, {"name": "hour", "type": 4, "value": 20},
+               {"name": "timezone", "type": 3, "value": tz}])
+    };
+    let i = h
+        .fake
+        .slash_command(&member(), "datetime", opts("US/Eastern", 12));
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(calls[0].body["data"]["flags"], 64);
+    let embed = &calls[0].body["data"]["embeds"][0];
+    assert_eq!(
+        embed["title"],
+        "Date markdown for 2026-02-12 20:00:00 US/Eastern"
+    );
+    let description = embed["description"].as_str().unwrap();
+    // 2026-02-13 01:00:00 UTC
+    for style in ["t", "T", "d", "D", "f", "F", "R"] {
+        assert!(
+            description.contains(&format!("<t:1770944400:{style}> `<t:1770944400:{style}>`")),
+            "{description}"
+        );
+    }
+
+    let i = h
+        .fake
+        .slash_command(&member(), "datetime", opts("Mars/Olympus", 12));
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(
+        calls[0].body["data"]["content"],
+        "Unknown timezone: Mars/Olympus"
+    );
+    assert_eq!(calls[0].body["data"]["flags"], 64);
+
+    let i = h.fake.slash_command(&member(), "datetime", opts("UTC", 31));
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(
+        calls[0].body["data"]["content"],
+        "Invalid date: 2026-2-31 20:0:0 UTC"
+    );
+
+    let i = h.fake.autocomplete(
+        &member(),
+        "datetime",
+        json!([{"name": "timezone", "type": 3, "value": "us/e", "focused": true}]),
+    );
+    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    assert_eq!(
+        calls[0].body["data"]["choices"][0]["value"],
+        "US/East-Indiana"
+    );
 }

@@ -1,4 +1,4 @@
-//! The `misc` group (`discord.md` §2.4): `/welcome`, `/rom` and `/holyimage`.
+//! The `misc` group (`discord.md` §2.4): `/welcome`, `/rom`, `/holyimage` and `/datetime`.
 //!
 //! The texts are this project's own wording of the original's messages (same facts and
 //! links).
@@ -279,4 +279,109 @@ pub(crate) async fn holyimage_choices(
     names.sort();
     names.truncate(25);
     Ok(super::string_choices(names))
+}
+
+/// `/datetime`: Discord timestamp markdown for a date and time in a time zone.
+pub fn datetime_command() -> Command {
+    use twilight_util::builder::command::IntegerBuilder;
+    let int = |name: &str, description: &str, min: i64, max: i64| {
+        IntegerBuilder::new(name, description)
+            .min_value(min)
+            .max_value(max)
+    };
+    CommandBuilder::new(
+        "datetime",
+        "Get Discord date markdown for a date and time.",
+        CommandType::ChatInput,
+    )
+    .contexts(super::anywhere())
+    .option(int("year", "Year (default: this year)", 1970, 9999))
+    .option(int("month", "Month (default: this month)", 1, 12))
+    .option(int("day", "Day (default: today)", 1, 31))
+    .option(int("hour", "Hour, 0-23 (default 0)", 0, 23))
+    .option(int("minute", "Minute (default 0)", 0, 59))
+    .option(int("second", "Second (default 0)", 0, 59))
+    .option(StringBuilder::new("timezone", "Time zone (default US/Eastern)").autocomplete(true))
+    .build()
+}
+
+/// The styles of Discord timestamps, in the order shown.
+const TIMESTAMP_STYLES: [char; 7] = ['t', 'T', 'd', 'D', 'f', 'F', 'R'];
+
+/// `/datetime`: an ephemeral embed with one line per timestamp style; an unknown time zone
+/// or an impossible date is an ephemeral message naming it. Missing year, month and day
+/// are today's in the chosen time zone.
+pub(crate) async fn datetime(ctx: &Ctx, options: &Options) -> Result<()> {
+    use chrono::{Datelike as _, TimeZone as _};
+    let tz_name = options.string("timezone").unwrap_or("US/Eastern");
+    let Ok(tz) = tz_name.parse::<chrono_tz::Tz>() else {
+        return ctx
+            .reply(
+                Some(format!("Unknown timezone: {tz_name}")),
+                Vec::new(),
+                true,
+            )
+            .await;
+    };
+    let today = chrono::Utc::now().with_timezone(&tz);
+    let part = |name: &str, default: i64| options.integer(name).unwrap_or(default);
+    let (y, mo, d) = (
+        part("year", i64::from(today.year())),
+        part("month", i64::from(today.month())),
+        part("day", i64::from(today.day())),
+    );
+    let (h, mi, s) = (part("hour", 0), part("minute", 0), part("second", 0));
+    let invalid = format!("Invalid date: {y}-{mo}-{d} {h}:{mi}:{s} {tz_name}");
+    let local = (|| {
+        let date = chrono::NaiveDate::from_ymd_opt(
+            i32::try_from(y).ok()?,
+            u32::try_from(mo).ok()?,
+            u32::try_from(d).ok()?,
+        )?;
+        let naive = date.and_hms_opt(
+            u32::try_from(h).ok()?,
+            u32::try_from(mi).ok()?,
+            u32::try_from(s).ok()?,
+        )?;
+        tz.from_local_datetime(&naive).earliest()
+    })();
+    let Some(local) = local else {
+        return ctx.reply(Some(invalid), Vec::new(), true).await;
+    };
+    let unix = local.timestamp();
+    let mut description = String::from(
+        "Paste a code below into a message: Discord shows it in each reader's own time zone.\n",
+    );
+    for style in TIMESTAMP_STYLES {
+        description.push_str(&format!("\n<t:{unix}:{style}> `<t:{unix}:{style}>`"));
+    }
+    let embed = crate::embeds::embed(
+        &format!(
+            "Date markdown for {} {tz_name}",
+            local.format("%Y-%m-%d %H:%M:%S")
+        ),
+        Some(description),
+        DATETIME_COLOUR,
+        Vec::new(),
+        None,
+    );
+    ctx.reply(None, vec![embed], true).await
+}
+
+/// Discord's "blue".
+const DATETIME_COLOUR: u32 = 0x0034_98DB;
+
+/// Time zone autocomplete: IANA names starting with the typed text (case-insensitive), at
+/// most 25.
+pub(crate) fn timezone_choices(
+    typed: &str,
+) -> Vec<twilight_model::application::command::CommandOptionChoice> {
+    let typed = typed.to_lowercase();
+    let names = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name())
+        .filter(|name| name.to_lowercase().starts_with(&typed))
+        .take(25)
+        .map(str::to_owned);
+    super::string_choices(names)
 }

@@ -1,7 +1,7 @@
 //! Slash-command definitions (what is registered with Discord) and the dispatch table from
 //! command name to handler module.
 //!
-//! - [`misc`]: `/welcome`, `/rom` (ALTTP Randomizer guilds only), `/holyimage`.
+//! - [`misc`]: `/welcome`, `/rom` (ALTTP Randomizer guilds only), `/holyimage`, `/datetime`.
 //! - [`generator`]: `/alttpr preset|mystery|custompreset`, `/sm preset`, `/smz3 preset`,
 //!   `/smdash`, `/alttprutils verifygame|savepreset`, and their autocompletes.
 //! - [`discord_servers`]: `/discordservers list_category` (administrators only).
@@ -25,6 +25,7 @@ pub fn global_commands() -> Vec<Command> {
         generator::samus_command(Game::Smz3),
         generator::alttprutils_command(),
         misc::holyimage_command(),
+        misc::datetime_command(),
         generator::smdash_command(),
         discord_servers::discordservers_command(),
     ]
@@ -49,6 +50,7 @@ pub(crate) async fn dispatch(ctx: &Ctx, options: &Options) -> Result<()> {
         ("welcome", []) => misc::welcome(ctx, options).await,
         ("rom", []) => misc::rom(ctx).await,
         ("holyimage", []) => misc::holyimage(ctx, options).await,
+        ("datetime", []) => misc::datetime(ctx, options).await,
         ("alttpr", ["preset"]) => generator::alttpr_preset(ctx, options).await,
         ("alttpr", ["mystery"]) => generator::alttpr_mystery(ctx, options).await,
         ("sm", ["preset"]) => generator::samus_preset(ctx, options, Game::Sm).await,
@@ -70,6 +72,7 @@ pub(crate) async fn autocomplete(ctx: &Ctx, options: &Options) -> Result<()> {
         ("holyimage", [], Some((focused, typed))) => {
             misc::holyimage_choices(ctx, options, focused, typed).await?
         }
+        ("datetime", [], Some(("timezone", typed))) => misc::timezone_choices(typed),
         ("smdash", [], Some(("preset", typed))) => generator::smdash_choices(ctx, typed).await,
         ("alttpr", ["preset"], Some(("preset", typed))) => generator::preset_choices(ctx, typed)?,
         ("alttpr", ["mystery"], Some(("weightset", typed))) => {
