@@ -1,9 +1,9 @@
 //! The S3 path of [`SpoilerStore`] against a real S3 protocol server: moto's server mode
-//! (`pip install 'moto[server]'`), started on a free loopback port for each test and
-//! killed when it ends. Spoiler logs are published through [`SpoilerPublisher`] and read
+//! (`pip install 'moto[server]'`, `.ci/run` installs it), started on a free loopback port
+//! for each test and killed when it ends. Spoiler logs are published through [`SpoilerPublisher`] and read
 //! back with `object_store`: the key is the §4.1 object name, the body gzip of the JSON,
 //! stored with `Content-Encoding: gzip`, `Content-Disposition: attachment` and the
-//! visibility tag. Without `moto_server` those tests say why and return.
+//! visibility tag. Without moto those tests say why and return.
 //!
 //! Retries are checked against wiremock: a 503 is retried, a 403 is not.
 #![allow(clippy::print_stderr, reason = "a skipped test says why")]
@@ -42,28 +42,50 @@ impl Drop for Moto {
 }
 
 impl Moto {
-    /// Starts `moto_server` on a free loopback port and waits until it answers; `None`
-    /// (with the reason on stderr) when it is not installed.
+    /// Starts `moto_server` (or `python3 -m moto.server` when the script is not on the
+    /// `PATH`) on a free loopback port and waits until it listens; `None` (with the reason
+    /// on stderr) when moto is not installed.
     fn start(test: &str) -> Option<Moto> {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .unwrap()
             .port();
-        let child = match Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        let args = ["-H", "127.0.0.1", "-p", &port.to_string()].map(str::to_owned);
+        if let Some(moto) = Moto::spawn(Command::new("moto_server").args(&args), port) {
+            return Some(moto);
+        }
+        let importable = Command::new("python3")
+            .args(["-c", "import moto.server"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if importable
+            && let Some(moto) = Moto::spawn(
+                Command::new("python3")
+                    .args(["-m", "moto.server"])
+                    .args(&args),
+                port,
+            )
+        {
+            return Some(moto);
+        }
+        eprintln!("skipped {test}: moto is not installed (pip install 'moto[server]')");
+        None
+    }
+
+    /// Runs `command` and waits until `port` listens; `None` when the program is missing
+    /// (not found, or a pyenv/asdf shim answering 127).
+    fn spawn(command: &mut Command, port: u16) -> Option<Moto> {
+        let child = match command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
         {
             Ok(child) => child,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                eprintln!(
-                    "skipped {test}: moto_server is not installed (pip install 'moto[server]')"
-                );
-                return None;
-            }
-            Err(e) => panic!("cannot start moto_server: {e}"),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) => panic!("cannot start moto: {e}"),
         };
         let mut moto = Moto {
             child,
@@ -72,23 +94,15 @@ impl Moto {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Some(status) = moto.child.try_wait().unwrap() {
-                // A pyenv or asdf shim without the package answers 127.
                 if status.code() == Some(127) {
-                    eprintln!(
-                        "skipped {test}: moto_server is not installed for this Python \
-                         (pip install 'moto[server]')"
-                    );
                     return None;
                 }
-                panic!("moto_server exited early: {status}");
+                panic!("moto exited early: {status}");
             }
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return Some(moto);
             }
-            assert!(
-                Instant::now() < deadline,
-                "moto_server did not listen within 60 s"
-            );
+            assert!(Instant::now() < deadline, "moto did not listen within 60 s");
             std::thread::sleep(Duration::from_millis(100));
         }
     }
