@@ -10,7 +10,7 @@ use sahasrahbot_racetime_handlers::categories::{
 use sahasrahbot_racetime_handlers::core::texts;
 use sahasrahbot_testkit::racetime::NewRace;
 use serde_json::json;
-use wiremock::matchers::{method, path, query_param};
+use wiremock::matchers::{method, path, path_regex, query_param};
 use wiremock::{Mock, ResponseTemplate};
 
 fn seed_number(text: &str, prefix: &str) -> u64 {
@@ -253,6 +253,39 @@ async fn smr_total_alias_works_and_dash_usage_and_url() {
         h.info_bot(&room),
         "SM Dash Randomizer - https://dashrando.net/seed/abc123"
     );
+
+    // Choozo: argument count, then a VARIA game with the screen-shake reminder.
+    Mock::given(method("POST"))
+        .and(path("/randomizerWebService"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "seedKey": "01234567-89ab-cdef-0123-456789abcdef"
+        })))
+        .mount(&h.providers)
+        .await;
+    Mock::given(method("POST"))
+        .and(path_regex("(?i)presetWebService$"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&h.providers)
+        .await;
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!choozorace a b c d e f").await;
+    h.wait_message(&room, "6 arguments provided, 7 required (item split, area, boss, difficulty, escape, morph, start)").await;
+    let args = "RandomSplit FullArea RandomBoss HardDifficulty RandomEscape LateMorph DeepStart";
+    h.say(&room, &user, &format!("!choozorace {args}")).await;
+    h.wait_message(&room, "Don't forget to disable screen shake during escape.")
+        .await;
+    let msgs = h.messages(&room);
+    let url = &msgs[msgs.len() - 3];
+    assert_eq!(msgs[msgs.len() - 2], texts::DONE);
+    assert_eq!(
+        h.info_bot(&room),
+        format!("Super Metroid Choozo Randomizer - {url} - {args}")
+    );
+
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!smleagueplayoff Major Off").await;
+    h.wait_message(&room, "3 arguments required (majors, area, bosses).")
+        .await;
 
     let room = h.open(NewRace::default()).await;
     h.say(&room, &user, "!varia onlyone").await;
