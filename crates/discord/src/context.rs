@@ -98,6 +98,14 @@ impl Options {
         }
     }
 
+    /// A boolean option.
+    pub(crate) fn boolean(&self, name: &str) -> Option<bool> {
+        match self.get(name) {
+            Some(CommandOptionValue::Boolean(b)) => Some(*b),
+            _ => None,
+        }
+    }
+
     /// An integer option.
     pub(crate) fn integer(&self, name: &str) -> Option<i64> {
         match self.get(name) {

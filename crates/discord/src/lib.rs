@@ -140,6 +140,9 @@ pub struct Deps {
     pub telemetry: Telemetry,
     /// Per-guild settings.
     pub guild_config: Arc<GuildConfig>,
+    /// Where `/alttpr spoiler` publishes spoiler logs; `None` when not configured (the
+    /// command then says so).
+    pub spoilers: Option<Arc<sahasrahbot_seedgen::spoilers::SpoilerPublisher>>,
 }
 
 /// Shared state of a running bot.

@@ -13,6 +13,8 @@ use sahasrahbot_core::presets::PresetStore;
 use sahasrahbot_core::telemetry::Telemetry;
 use sahasrahbot_discord::{BotSettings, Deps, DiscordNotifier, Error, ShardRange, run_with};
 use sahasrahbot_migrations::migrate;
+use sahasrahbot_seedgen::spoilers::SpoilerPublisher;
+use sahasrahbot_seedgen::storage::SpoilerStore;
 use sahasrahbot_seedgen::{RetryPolicy, Seedgen, SeedgenConfig};
 use sahasrahbot_testkit::db::TestDb;
 use sahasrahbot_testkit::discord::{FakeDiscord, FakeDiscordConfig, FakeUser, RestCall};
@@ -31,6 +33,7 @@ struct Harness {
     db: TestDb,
     cancel: CancellationToken,
     task: tokio::task::JoinHandle<Result<(), Error>>,
+    spoiler_dir: tempfile::TempDir,
 }
 
 fn seedgen_config(server: &MockServer) -> SeedgenConfig {
@@ -71,12 +74,16 @@ async fn start_custom(config: FakeDiscordConfig, adjust: impl FnOnce(&mut BotSet
     let presets = PresetStore::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../presets"));
     let seedgen =
         Seedgen::new(seedgen_config(&alttpr), Some(db.conn().clone()), None).expect("seedgen");
+    let spoiler_dir = tempfile::tempdir().expect("tempdir");
+    let store = SpoilerStore::local(spoiler_dir.path(), "https://spoilers.example/logs/")
+        .expect("spoiler store");
     let deps = Deps {
         db: db.conn().clone(),
         presets: Arc::new(presets),
         seedgen: Arc::new(seedgen),
         telemetry: Telemetry::disabled(),
         guild_config: Arc::new(GuildConfig::new(db.conn().clone())),
+        spoilers: Some(Arc::new(SpoilerPublisher::new(store))),
     };
     let mut settings = settings_for(&fake);
     settings.holy_images_url = format!("{}/holyimage/holyimages.json", alttpr.uri());
@@ -96,6 +103,7 @@ async fn start_custom(config: FakeDiscordConfig, adjust: impl FnOnce(&mut BotSet
         db,
         cancel,
         task,
+        spoiler_dir,
     }
 }
 
@@ -1096,6 +1104,7 @@ async fn a_shard_outside_the_total_is_an_error() {
         seedgen: Arc::new(Seedgen::new(seedgen_config(&alttpr), None, None).unwrap()),
         telemetry: Telemetry::disabled(),
         guild_config: Arc::new(GuildConfig::new(db.conn().clone())),
+        spoilers: None,
     };
     let mut settings = settings_for(&fake);
     settings.shards = Some(ShardRange {
@@ -1161,4 +1170,56 @@ async fn datetime_shows_every_timestamp_style() {
         calls[0].body["data"]["choices"][0]["value"],
         "US/East-Indiana"
     );
+}
+
+/// An alttpr.com answer with a spoiler section, as a race game with spoilers `generate`.
+fn game_with_spoiler() -> Value {
+    let mut game = alttpr_game();
+    game["spoiler"]["Light World"] =
+        json!({"Sahasrahla:1": "PegasusBoots:1", "Link's Uncle:1": "ProgressiveSword:1"});
+    game["spoiler"]["Eastern Palace"] = json!({"Eastern Palace - Prize:1": "PendantOfCourage:1"});
+    game["spoiler"]["Bosses"] = json!({"Eastern Palace:1": "Moldorm:1"});
+    game["spoiler"]["meta"]["spoilers"] = json!("generate");
+    game["spoiler"]["meta"]["shuffle"] = json!("none");
+    game
+}
+
+#[tokio::test]
+async fn alttpr_spoiler_publishes_the_log_and_links_it_first() {
+    let h = start().await;
+    Mock::given(method("POST"))
+        .and(path("/live/api/randomizer"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(game_with_spoiler()))
+        .mount(&h.alttpr)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/live/randomizer/settings"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(settings_map()))
+        .mount(&h.alttpr)
+        .await;
+    let i = h.fake.slash_command(
+        &member(),
+        "alttpr",
+        json!([{"name": "spoiler", "type": 1, "options": [
+            {"name": "preset", "type": 3, "value": "open"}]}]),
+    );
+    let calls = wait_calls(&h.fake, &i.token, 2).await;
+    assert_eq!(calls.len(), 2, "{calls:#?}");
+    assert_eq!(calls[0].body["type"], 5);
+    let embed = &calls[1].body["embeds"][0];
+    let names = field_names(embed);
+    assert_eq!(&names[..3], ["Spoiler Log URL", "Preset", "Item Placement"]);
+    let url = embed["fields"][0]["value"].as_str().unwrap();
+    let name = url
+        .strip_prefix("https://spoilers.example/logs/")
+        .expect(url);
+    assert!(
+        name.starts_with("spoiler__AbCdEf1234__Bow-Boots-Hammer-Bombs-Map__"),
+        "{name}"
+    );
+    assert!(h.spoiler_dir.path().join(name).exists());
+    let requests = h.alttpr.received_requests().await.unwrap_or_default();
+    let body: Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert_eq!(body["spoilers"], "generate");
+    assert_eq!(body["tournament"], true);
 }

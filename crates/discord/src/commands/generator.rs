@@ -1,6 +1,6 @@
 //! The `generator` group (`discord.md` §2.12): `/alttpr preset`, `/alttpr mystery`,
-//! `/sm preset`, `/smz3 preset`, `/smdash`, `/alttprutils verifygame`, and their
-//! autocompletes.
+//! `/alttpr spoiler`, `/alttpr custompreset`, `/sm preset`, `/smz3 preset`, `/smdash`,
+//! `/alttprutils verifygame|savepreset`, and their autocompletes.
 
 use std::time::Instant;
 
@@ -47,6 +47,25 @@ pub fn alttpr_command() -> Command {
             ),
     )
     .option(mystery_subcommand())
+    .option(
+        SubCommandBuilder::new("spoiler", "Generate a race game with a public spoiler log.")
+            .option(
+                StringBuilder::new("preset", "The preset you want to generate.")
+                    .required(true)
+                    .autocomplete(true),
+            )
+            .option(twilight_util::builder::command::BooleanBuilder::new(
+                "progression_spoiler",
+                "Only list where progression items are? (default no)",
+            ))
+            .option(
+                StringBuilder::new("branch", "Which alttpr.com branch? (default live)").choices([
+                    ("Live", "live"),
+                    ("Tournament", "tournament"),
+                    ("Beeta", "beeta"),
+                ]),
+            ),
+    )
     .option(
         SubCommandBuilder::new("custompreset", "Generate a game from your own preset file.")
             .option(
@@ -597,4 +616,74 @@ pub(crate) async fn custompreset(ctx: &Ctx, options: &Options) -> Result<()> {
         )),
     )
     .await
+}
+
+/// `/alttpr spoiler`: defer(pub), generate a race game with spoilers `generate`, publish
+/// its (progression) spoiler log publicly, follow-up with the seed embed headed by "Spoiler
+/// Log URL" then "Preset".
+pub(crate) async fn alttpr_spoiler(ctx: &Ctx, options: &Options) -> Result<()> {
+    use rand::SeedableRng as _;
+    use sahasrahbot_seedgen::spoilers::SpoilerType;
+    let preset_name = options.required_string("preset")?.to_owned();
+    let progression = options.boolean("progression_spoiler").unwrap_or(false);
+    let branch = branch_option(options)?;
+    ctx.defer(false).await?;
+    let deps = &ctx.bot.deps;
+    let publisher = deps.spoilers.clone().ok_or_else(|| Error::External {
+        service: "spoiler log storage",
+        reason: "not configured on this bot".to_owned(),
+    })?;
+    let preset = load_preset(ctx, Game::Alttpr, &preset_name).await?;
+    let opts = AlttprOptions {
+        spoilers: "generate".to_owned(),
+        tournament: true,
+        allow_quickswap: true,
+        branch: Some(branch.to_owned()),
+        ..AlttprOptions::default()
+    };
+    let request = {
+        let mut rng = ThreadRng(rand::thread_rng());
+        build_request(&preset, &opts, &mut rng)?
+    };
+    let seed = deps
+        .seedgen
+        .generate(&request, Some(&preset.audit()), Some(GenSurface::Discord))
+        .await?;
+    let kind = if progression {
+        SpoilerType::Progression
+    } else {
+        SpoilerType::Spoiler
+    };
+    let url = publisher
+        .publish(&seed, kind, &mut rand::rngs::StdRng::from_entropy())
+        .await?;
+    let baseurl = match &request {
+        ProviderRequest::Alttpr { baseurl, .. } => baseurl.clone(),
+        _ => None,
+    };
+    let settings_map = deps
+        .seedgen
+        .alttpr
+        .settings_map(baseurl.as_deref(), Some(GenSurface::Discord))
+        .await?;
+    let code = seed.code.clone().unwrap_or_default();
+    let emoji = |name: &str| ctx.bot.emoji(name);
+    let mut embed = seed_embed(
+        SeedEmbedInput {
+            data: &seed.data,
+            permalink: &seed.url,
+            code: &code,
+            settings_map: &settings_map,
+            title: None,
+            notes: None,
+            include_settings: true,
+        },
+        &emoji,
+        ctx.bot.emoji_url("SahasrahBot"),
+    );
+    embed
+        .fields
+        .insert(0, field("Preset", preset_name.as_str(), false));
+    embed.fields.insert(0, field("Spoiler Log URL", url, false));
+    ctx.followup(None, &[embed]).await
 }

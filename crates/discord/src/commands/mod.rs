@@ -2,7 +2,7 @@
 //! command name to handler module.
 //!
 //! - [`misc`]: `/welcome`, `/rom` (ALTTP Randomizer guilds only), `/holyimage`, `/datetime`.
-//! - [`generator`]: `/alttpr preset|mystery|custompreset`, `/sm preset`, `/smz3 preset`,
+//! - [`generator`]: `/alttpr preset|mystery|spoiler|custompreset`, `/sm preset`, `/smz3 preset`,
 //!   `/smdash`, `/alttprutils verifygame|savepreset`, and their autocompletes.
 //! - [`discord_servers`]: `/discordservers list_category` (administrators only).
 
@@ -53,6 +53,7 @@ pub(crate) async fn dispatch(ctx: &Ctx, options: &Options) -> Result<()> {
         ("datetime", []) => misc::datetime(ctx, options).await,
         ("alttpr", ["preset"]) => generator::alttpr_preset(ctx, options).await,
         ("alttpr", ["mystery"]) => generator::alttpr_mystery(ctx, options).await,
+        ("alttpr", ["spoiler"]) => generator::alttpr_spoiler(ctx, options).await,
         ("sm", ["preset"]) => generator::samus_preset(ctx, options, Game::Sm).await,
         ("smz3", ["preset"]) => generator::samus_preset(ctx, options, Game::Smz3).await,
         ("smdash", []) => generator::smdash(ctx, options).await,
@@ -74,7 +75,9 @@ pub(crate) async fn autocomplete(ctx: &Ctx, options: &Options) -> Result<()> {
         }
         ("datetime", [], Some(("timezone", typed))) => misc::timezone_choices(typed),
         ("smdash", [], Some(("preset", typed))) => generator::smdash_choices(ctx, typed).await,
-        ("alttpr", ["preset"], Some(("preset", typed))) => generator::preset_choices(ctx, typed)?,
+        ("alttpr", ["preset" | "spoiler"], Some(("preset", typed))) => {
+            generator::preset_choices(ctx, typed)?
+        }
         ("alttpr", ["mystery"], Some(("weightset", typed))) => {
             generator::game_choices(ctx, Game::AlttprMystery, typed)?
         }
