@@ -344,9 +344,10 @@ async fn injected_commands_are_announced_and_run_as_a_monitor() {
     inject_command(&h.registry, &room, "!lock")
         .await
         .expect("injected");
-    let msgs = h.messages(&room);
     h.wait_message(&room, texts::LOCK).await;
+    let msgs = h.messages(&room);
     assert_eq!(msgs[1], "Executing command from API request: !lock");
+    assert_eq!(msgs[2], texts::LOCK);
     let err = inject_command(&h.registry, "alttpr/nope-0000", "!lock")
         .await
         .unwrap_err();
