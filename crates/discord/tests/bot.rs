@@ -1223,3 +1223,42 @@ async fn alttpr_spoiler_publishes_the_log_and_links_it_first() {
     assert_eq!(body["spoilers"], "generate");
     assert_eq!(body["tournament"], true);
 }
+
+#[tokio::test]
+async fn alttpr_customspoiler_uses_the_uploaded_preset() {
+    let h = start().await;
+    Mock::given(method("POST"))
+        .and(path("/live/api/randomizer"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(game_with_spoiler()))
+        .mount(&h.alttpr)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/live/randomizer/settings"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(settings_map()))
+        .mount(&h.alttpr)
+        .await;
+    let file = h.fake.add_attachment("mine.yaml", CUSTOM_PRESET.as_bytes());
+    let i = h.fake.slash_command_with_attachments(
+        &member(),
+        "alttpr",
+        json!([{"name": "customspoiler", "type": 1, "options": [
+            {"name": "yamlfile", "type": 11, "value": file.id.to_string()}]}]),
+        &[file],
+    );
+    let calls = wait_calls(&h.fake, &i.token, 2).await;
+    assert_eq!(calls.len(), 2, "{calls:#?}");
+    let names = field_names(&calls[1].body["embeds"][0]);
+    assert_eq!(&names[..2], ["Spoiler Log URL", "Item Placement"]);
+    let requests = h.alttpr.received_requests().await.unwrap_or_default();
+    let body: Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert_eq!(body["mode"], "open");
+    assert_eq!(body["spoilers"], "generate");
+    assert!(
+        preset_rows::Entity::find()
+            .all(h.db.conn())
+            .await
+            .unwrap()
+            .is_empty(),
+        "not saved"
+    );
+}

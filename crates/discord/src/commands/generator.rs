@@ -1,5 +1,5 @@
 //! The `generator` group (`discord.md` §2.12): `/alttpr preset`, `/alttpr mystery`,
-//! `/alttpr spoiler`, `/alttpr custompreset`, `/sm preset`, `/smz3 preset`, `/smdash`,
+//! `/alttpr spoiler`, `/alttpr customspoiler`, `/alttpr custompreset`, `/sm preset`, `/smz3 preset`, `/smdash`,
 //! `/alttprutils verifygame|savepreset`, and their autocompletes.
 
 use std::time::Instant;
@@ -65,6 +65,26 @@ pub fn alttpr_command() -> Command {
                     ("Beeta", "beeta"),
                 ]),
             ),
+    )
+    .option(
+        SubCommandBuilder::new(
+            "customspoiler",
+            "Generate a race game with a public spoiler log from your own preset file.",
+        )
+        .option(
+            twilight_util::builder::command::AttachmentBuilder::new(
+                "yamlfile",
+                "The preset YAML file.",
+            )
+            .required(true),
+        )
+        .option(
+            StringBuilder::new("branch", "Which alttpr.com branch? (default live)").choices([
+                ("Live", "live"),
+                ("Tournament", "tournament"),
+                ("Beeta", "beeta"),
+            ]),
+        ),
     )
     .option(
         SubCommandBuilder::new("custompreset", "Generate a game from your own preset file.")
@@ -622,18 +642,38 @@ pub(crate) async fn custompreset(ctx: &Ctx, options: &Options) -> Result<()> {
 /// its (progression) spoiler log publicly, follow-up with the seed embed headed by "Spoiler
 /// Log URL" then "Preset".
 pub(crate) async fn alttpr_spoiler(ctx: &Ctx, options: &Options) -> Result<()> {
-    use rand::SeedableRng as _;
-    use sahasrahbot_seedgen::spoilers::SpoilerType;
     let preset_name = options.required_string("preset")?.to_owned();
     let progression = options.boolean("progression_spoiler").unwrap_or(false);
     let branch = branch_option(options)?;
     ctx.defer(false).await?;
+    let preset = load_preset(ctx, Game::Alttpr, &preset_name).await?;
+    spoiler_with(ctx, &preset, Some(&preset_name), progression, branch).await
+}
+
+/// `/alttpr customspoiler`: like `/alttpr spoiler` from an uploaded preset file (not
+/// saved); only "Spoiler Log URL" is added to the embed.
+pub(crate) async fn alttpr_customspoiler(ctx: &Ctx, options: &Options) -> Result<()> {
+    let branch = branch_option(options)?;
+    ctx.defer(false).await?;
+    let content = ctx.attachment_text(options, "yamlfile").await?;
+    let preset = sahasrahbot_core::presets::Preset::from_yaml(Game::Alttpr, "custom", &content)?;
+    spoiler_with(ctx, &preset, None, false, branch).await
+}
+
+async fn spoiler_with(
+    ctx: &Ctx,
+    preset: &sahasrahbot_core::presets::Preset,
+    preset_name: Option<&str>,
+    progression: bool,
+    branch: &str,
+) -> Result<()> {
+    use rand::SeedableRng as _;
+    use sahasrahbot_seedgen::spoilers::SpoilerType;
     let deps = &ctx.bot.deps;
     let publisher = deps.spoilers.clone().ok_or_else(|| Error::External {
         service: "spoiler log storage",
         reason: "not configured on this bot".to_owned(),
     })?;
-    let preset = load_preset(ctx, Game::Alttpr, &preset_name).await?;
     let opts = AlttprOptions {
         spoilers: "generate".to_owned(),
         tournament: true,
@@ -643,7 +683,7 @@ pub(crate) async fn alttpr_spoiler(ctx: &Ctx, options: &Options) -> Result<()> {
     };
     let request = {
         let mut rng = ThreadRng(rand::thread_rng());
-        build_request(&preset, &opts, &mut rng)?
+        build_request(preset, &opts, &mut rng)?
     };
     let seed = deps
         .seedgen
@@ -681,9 +721,9 @@ pub(crate) async fn alttpr_spoiler(ctx: &Ctx, options: &Options) -> Result<()> {
         &emoji,
         ctx.bot.emoji_url("SahasrahBot"),
     );
-    embed
-        .fields
-        .insert(0, field("Preset", preset_name.as_str(), false));
+    if let Some(name) = preset_name {
+        embed.fields.insert(0, field("Preset", name, false));
+    }
     embed.fields.insert(0, field("Spoiler Log URL", url, false));
     ctx.followup(None, &[embed]).await
 }

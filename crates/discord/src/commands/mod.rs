@@ -2,7 +2,7 @@
 //! command name to handler module.
 //!
 //! - [`misc`]: `/welcome`, `/rom` (ALTTP Randomizer guilds only), `/holyimage`, `/datetime`.
-//! - [`generator`]: `/alttpr preset|mystery|spoiler|custompreset`, `/sm preset`, `/smz3 preset`,
+//! - [`generator`]: `/alttpr preset|mystery|spoiler|customspoiler|custompreset`, `/sm preset`, `/smz3 preset`,
 //!   `/smdash`, `/alttprutils verifygame|savepreset`, and their autocompletes.
 //! - [`discord_servers`]: `/discordservers list_category` (administrators only).
 
@@ -54,6 +54,7 @@ pub(crate) async fn dispatch(ctx: &Ctx, options: &Options) -> Result<()> {
         ("alttpr", ["preset"]) => generator::alttpr_preset(ctx, options).await,
         ("alttpr", ["mystery"]) => generator::alttpr_mystery(ctx, options).await,
         ("alttpr", ["spoiler"]) => generator::alttpr_spoiler(ctx, options).await,
+        ("alttpr", ["customspoiler"]) => generator::alttpr_customspoiler(ctx, options).await,
         ("sm", ["preset"]) => generator::samus_preset(ctx, options, Game::Sm).await,
         ("smz3", ["preset"]) => generator::samus_preset(ctx, options, Game::Smz3).await,
         ("smdash", []) => generator::smdash(ctx, options).await,
