@@ -5,7 +5,7 @@ mod common;
 
 use common::Harness;
 use sahasrahbot_racetime_handlers::categories::{
-    Alttpr, Contra, Ff1r, Smb3r, Smr, Smz3, Test, Z1r, Z2r, flags,
+    Alttpr, Contra, CtJets, Ff1r, Smb3r, Smr, Smz3, Test, Z1r, Z2r, flags,
 };
 use sahasrahbot_racetime_handlers::core::texts;
 use sahasrahbot_testkit::racetime::NewRace;
@@ -365,4 +365,54 @@ async fn contra_help() {
     h.say(&room, &user, "!help").await;
     h.wait_message(&room, "To start a KONOT race, use !konot.")
         .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctjets_preset_posts_the_share_link_and_may_roll_again() {
+    let h = Harness::new("ct-jets").await;
+    Mock::given(method("GET"))
+        .and(path("/3_1_0/options/"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(r#"<input type="hidden" name="csrfmiddlewaretoken" value="tok">"#),
+        )
+        .mount(&h.providers)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/3_1_0/generate-rom/"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(r#"<a href="https://ctjot.com/share/AbCdE">Seed share link</a>"#),
+        )
+        .mount(&h.providers)
+        .await;
+    h.start::<CtJets>().await;
+    let user = h.fake.add_user("runner", false);
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!preset standard").await;
+    h.wait_message(&room, texts::DONE).await;
+    assert!(
+        h.messages(&room)
+            .iter()
+            .any(|m| m == "https://ctjot.com/share/AbCdE")
+    );
+    assert_eq!(h.info_bot(&room), "https://ctjot.com/share/AbCdE");
+    h.say(&room, &user, "!preset standard").await;
+    assert!(
+        h.fake
+            .wait_until(common::WAIT, |f| f
+                .bot_messages(&room)
+                .iter()
+                .filter(|m| *m == texts::DONE)
+                .count()
+                == 2)
+            .await
+    );
+    assert!(!h.messages(&room).iter().any(|m| m == texts::ALREADY_ROLLED));
+    h.say(&room, &user, "!help").await;
+    h.wait_message(
+        &room,
+        "Available commands:\n\"!preset <preset>\" to generate a seed.",
+    )
+    .await;
 }

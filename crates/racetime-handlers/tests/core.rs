@@ -411,3 +411,39 @@ async fn a_slow_roll_does_not_block_lock_and_a_second_roll_is_refused_meanwhile(
     );
     assert!(msgs.iter().any(|m| m == texts::ALREADY_ROLLED), "{msgs:#?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lock_survives_an_in_place_reconnect() {
+    let h = Harness::new("alttpr").await;
+    h.start::<Alttpr>().await;
+    let room = h.open(NewRace::default()).await;
+    h.wait_count(&room, 1).await;
+    let user = h.fake.add_user("runner", false);
+    let monitor = h.fake.add_user("mod", true);
+    h.say(&room, &monitor, "!lock").await;
+    h.wait_message(&room, texts::LOCK).await;
+    h.fake.drop_bot_sockets(&room);
+    assert!(
+        h.fake
+            .wait_until(common::WAIT, |f| f.bot_connections(&room).len() >= 2
+                && f.open_bot_sockets(&room) > 0)
+            .await
+    );
+    h.say(&room, &user, "!race standard").await;
+    h.wait_message(&room, texts::LOCKED).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn festive_uses_the_festive_endpoint() {
+    let h = Harness::new("alttpr").await;
+    h.mock_alttpr("/live", "Fest1").await;
+    h.start::<Alttpr>().await;
+    let room = h.open(NewRace::default()).await;
+    let user = h.fake.add_user("runner", false);
+    h.say(&room, &user, "!newrace standard --festive").await;
+    h.wait_message(&room, texts::DONE).await;
+    assert_eq!(
+        h.provider_requests().await[0].0,
+        "/live/festive/api/randomizer"
+    );
+}

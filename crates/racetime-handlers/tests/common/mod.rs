@@ -164,6 +164,15 @@ pub fn presets_dir() -> String {
     format!("{}/../../presets", env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A stand-in Chrono Trigger ROM file (ctjot.com is a wiremock server).
+fn fake_rom() -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("sahasrahbot-rth-{}.sfc", std::process::id()));
+    if !path.exists() {
+        std::fs::write(&path, b"not a rom").expect("fake rom");
+    }
+    path
+}
+
 pub fn seedgen_config(server: &MockServer) -> SeedgenConfig {
     let uri = server.uri();
     let mut c = SeedgenConfig {
@@ -176,6 +185,7 @@ pub fn seedgen_config(server: &MockServer) -> SeedgenConfig {
         varia_base: uri.clone(),
         dash_base: uri.clone(),
         ctjets_base: uri.clone(),
+        ctjets_rom: fake_rom(),
         ..SeedgenConfig::default()
     };
     c.alttpr.baseurl = format!("{uri}/default");
