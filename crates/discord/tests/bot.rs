@@ -1262,3 +1262,49 @@ async fn alttpr_customspoiler_uses_the_uploaded_preset() {
         "not saved"
     );
 }
+
+#[tokio::test]
+async fn alttpr_custommystery_saves_the_weightset_and_rolls_it() {
+    let h = start().await;
+    let mut game = alttpr_game();
+    game["spoiler"]["meta"]["spoilers"] = json!("mystery");
+    for endpoint in ["/api/randomizer", "/api/customizer"] {
+        Mock::given(method("POST"))
+            .and(path(endpoint))
+            .respond_with(ResponseTemplate::new(200).set_body_json(game.clone()))
+            .mount(&h.alttpr)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path("/randomizer/settings"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(settings_map()))
+        .mount(&h.alttpr)
+        .await;
+    let weights = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../presets/alttprmystery/casual.yaml"
+    ))
+    .unwrap();
+    let file = h.fake.add_attachment("weights.yaml", &weights);
+    let user = FakeUser::member(555_555_555_555_555_555, "Carol");
+    let i = h.fake.slash_command_with_attachments(
+        &user,
+        "alttpr",
+        json!([{"name": "custommystery", "type": 1, "options": [
+            {"name": "yamlfile", "type": 11, "value": file.id.to_string()}]}]),
+        &[file],
+    );
+    let calls = wait_calls(&h.fake, &i.token, 2).await;
+    assert_eq!(calls.len(), 2, "{calls:#?}");
+    let embed = &calls[1].body["embeds"][0];
+    assert_eq!(embed["title"], "Mystery Game");
+    let names = field_names(embed);
+    assert_eq!(names.first().map(String::as_str), Some("Mystery Game"));
+    assert_eq!(
+        names.last().map(String::as_str),
+        Some("Saved as custom weightset!")
+    );
+    let rows = preset_rows::Entity::find().all(h.db.conn()).await.unwrap();
+    assert_eq!(rows[0].preset_name, "latest");
+    assert_eq!(rows[0].randomizer, "alttprmystery");
+}

@@ -1,5 +1,5 @@
 //! The `generator` group (`discord.md` §2.12): `/alttpr preset`, `/alttpr mystery`,
-//! `/alttpr spoiler`, `/alttpr customspoiler`, `/alttpr custompreset`, `/sm preset`, `/smz3 preset`, `/smdash`,
+//! `/alttpr spoiler`, `/alttpr customspoiler`, `/alttpr custompreset`, `/alttpr custommystery`, `/sm preset`, `/smz3 preset`, `/smdash`,
 //! `/alttprutils verifygame|savepreset`, and their autocompletes.
 
 use std::time::Instant;
@@ -47,6 +47,7 @@ pub fn alttpr_command() -> Command {
             ),
     )
     .option(mystery_subcommand())
+    .option(custommystery_subcommand())
     .option(
         SubCommandBuilder::new("spoiler", "Generate a race game with a public spoiler log.")
             .option(
@@ -361,6 +362,26 @@ pub(crate) async fn samus_preset(ctx: &Ctx, options: &Options, game: Game) -> Re
     ctx.followup(None, &[embed]).await
 }
 
+/// The `custommystery` subcommand of `/alttpr`.
+pub(crate) fn custommystery_subcommand() -> SubCommandBuilder {
+    SubCommandBuilder::new(
+        "custommystery",
+        "Roll a mystery game from your own weightset file.",
+    )
+    .option(
+        twilight_util::builder::command::AttachmentBuilder::new(
+            "yamlfile",
+            "The weightset YAML file.",
+        )
+        .required(true),
+    )
+    .option(yes_no("race", "Is this a race? (default yes)"))
+    .option(yes_no(
+        "mask_settings",
+        "Mask the settings of the game? (default yes)",
+    ))
+}
+
 /// The `mystery` subcommand of `/alttpr`.
 pub(crate) fn mystery_subcommand() -> SubCommandBuilder {
     SubCommandBuilder::new("mystery", "Generate a mystery game.")
@@ -384,20 +405,72 @@ pub(crate) async fn alttpr_mystery(ctx: &Ctx, options: &Options) -> Result<()> {
     let race = options.yes_no("race", true)?;
     let mask = options.yes_no("mask_settings", true)?;
     ctx.defer(false).await?;
+    let weights = load_preset(ctx, Game::AlttprMystery, &weightset)
+        .await?
+        .data;
+    let genoption = sahasrahbot_core::presets::PresetRef::parse(&weightset)?
+        .name()
+        .to_owned();
+    mystery_with(
+        ctx,
+        &weights,
+        Some(&weightset),
+        &genoption,
+        race,
+        mask,
+        None,
+    )
+    .await
+}
+
+/// `/alttpr custommystery`: saves the uploaded weightset as `{namespace}/latest`, rolls it
+/// like `/alttpr mystery`, and appends a "Saved as custom weightset!" field.
+pub(crate) async fn alttpr_custommystery(ctx: &Ctx, options: &Options) -> Result<()> {
+    let race = options.yes_no("race", true)?;
+    let mask = options.yes_no("mask_settings", true)?;
+    ctx.defer(false).await?;
+    let content = ctx.attachment_text(options, "yamlfile").await?;
+    let namespace = own_namespace(ctx).await?;
+    let reference = format!("{namespace}/latest");
+    user::UserPresets::new(ctx.bot.deps.db.clone())
+        .save(Game::AlttprMystery, &reference, &content)
+        .await
+        .map_err(core_error)?;
+    let weights = load_preset(ctx, Game::AlttprMystery, &reference)
+        .await?
+        .data;
+    let saved = (
+        "Saved as custom weightset!",
+        format!("You can roll this weightset again with the name `{reference}`."),
+    );
+    mystery_with(ctx, &weights, None, "latest", race, mask, Some(saved)).await
+}
+
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the two mystery commands differ in each"
+)]
+async fn mystery_with(
+    ctx: &Ctx,
+    weights: &sahasrahbot_core::presets::Map,
+    weightset: Option<&str>,
+    genoption: &str,
+    race: bool,
+    mask: bool,
+    appended: Option<(&str, String)>,
+) -> Result<()> {
     let deps = &ctx.bot.deps;
-    let weights_preset = load_preset(ctx, Game::AlttprMystery, &weightset).await?;
-    let weights = weights_preset.data.clone();
     let users = user::UserPresets::new(deps.db.clone());
-    let sources = user::MysteryPresets::load(&deps.presets, &users, &weights)
+    let sources = user::MysteryPresets::load(&deps.presets, &users, weights)
         .await
         .map_err(Error::Database)?;
     let spoilers = if mask { "mystery" } else { "off" };
     let roll = {
         let mut rng = ThreadRng(rand::thread_rng());
-        sahasrahbot_core::presets::mystery::roll(&weights, spoilers, &sources, &mut rng)?
+        sahasrahbot_core::presets::mystery::roll(weights, spoilers, &sources, &mut rng)?
     };
     let request = roll.request(spoilers, race, true);
-    let audit = roll.audit(sahasrahbot_core::presets::PresetRef::parse(&weightset)?.name());
+    let audit = roll.audit(genoption);
     let seed = deps
         .seedgen
         .generate(&request, Some(&audit), Some(GenSurface::Discord))
@@ -439,14 +512,19 @@ pub(crate) async fn alttpr_mystery(ctx: &Ctx, options: &Options) -> Result<()> {
             Some("Generated"),
         )
     };
-    embed
-        .fields
-        .insert(0, field("Weightset", weightset.as_str(), false));
+    let mut at = 0;
+    if let Some(name) = weightset {
+        embed.fields.insert(0, field("Weightset", name, false));
+        at = 1;
+    }
     if let Some(instructions) = &roll.custom_instructions {
         embed.fields.insert(
-            1,
+            at,
             field("Custom Instructions", instructions.as_str(), false),
         );
+    }
+    if let Some((name, value)) = appended {
+        embed.fields.push(field(name, value, false));
     }
     ctx.followup(None, &[embed]).await
 }

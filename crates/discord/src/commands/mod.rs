@@ -2,7 +2,7 @@
 //! command name to handler module.
 //!
 //! - [`misc`]: `/welcome`, `/rom` (ALTTP Randomizer guilds only), `/holyimage`, `/datetime`.
-//! - [`generator`]: `/alttpr preset|mystery|spoiler|customspoiler|custompreset`, `/sm preset`, `/smz3 preset`,
+//! - [`generator`]: `/alttpr preset|mystery|custommystery|spoiler|customspoiler|custompreset`, `/sm preset`, `/smz3 preset`,
 //!   `/smdash`, `/alttprutils verifygame|savepreset`, and their autocompletes.
 //! - [`discord_servers`]: `/discordservers list_category` (administrators only).
 
@@ -53,6 +53,7 @@ pub(crate) async fn dispatch(ctx: &Ctx, options: &Options) -> Result<()> {
         ("datetime", []) => misc::datetime(ctx, options).await,
         ("alttpr", ["preset"]) => generator::alttpr_preset(ctx, options).await,
         ("alttpr", ["mystery"]) => generator::alttpr_mystery(ctx, options).await,
+        ("alttpr", ["custommystery"]) => generator::alttpr_custommystery(ctx, options).await,
         ("alttpr", ["spoiler"]) => generator::alttpr_spoiler(ctx, options).await,
         ("alttpr", ["customspoiler"]) => generator::alttpr_customspoiler(ctx, options).await,
         ("sm", ["preset"]) => generator::samus_preset(ctx, options, Game::Sm).await,
