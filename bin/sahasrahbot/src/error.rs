@@ -26,6 +26,9 @@ pub(crate) enum AppError {
     /// `presets check` found bad files (listed on standard output).
     #[error("{0} preset file(s) are invalid")]
     BadPresets(usize),
+    /// The seed providers or the spoiler log store could not be set up.
+    #[error("seed providers: {0}")]
+    Seedgen(#[source] sahasrahbot_seedgen::Error),
     /// The shutdown signal handler could not be installed.
     #[error("cannot listen for shutdown signals: {0}")]
     Signal(#[source] std::io::Error),

@@ -6,13 +6,14 @@ use chrono::Utc;
 use sahasrahbot_api::AppState;
 use sahasrahbot_core::config::Config;
 use sahasrahbot_core::db;
-use sahasrahbot_core::telemetry::{self, Telemetry};
+use sahasrahbot_core::telemetry;
 use sea_orm::DatabaseConnection;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::AppError;
 use crate::subsystems::{self, State};
 use crate::supervisor::{Backoff, Supervisor};
+use crate::wiring::App;
 
 /// How long subsystems get to stop after SIGINT/SIGTERM (the whole shutdown stays within
 /// 10 s: this, then closing the database pool).
@@ -63,6 +64,8 @@ pub(crate) async fn telemetry_purge(config: &Config) -> Result<(), AppError> {
 /// Runs the bot until SIGINT or SIGTERM.
 pub(crate) async fn run(config: Config) -> Result<(), AppError> {
     let conn = connect_and_migrate(&config).await?;
+    let app = App::build(config, conn.clone())?;
+    let config = app.config.clone();
     let cancel = CancellationToken::new();
     let mut supervisor = Supervisor::new(cancel.clone(), Backoff::default());
 
@@ -72,35 +75,48 @@ pub(crate) async fn run(config: Config) -> Result<(), AppError> {
             State::Disabled(_) => tracing::info!(subsystem = %status.name, "{status}"),
             State::NotBuilt => tracing::warn!(subsystem = %status.name, "{status}"),
         }
-    }
-
-    let telemetry = Telemetry::new(conn.clone(), &config.telemetry);
-    if telemetry.is_enabled() {
-        let retention = config.telemetry.retention_days;
-        let telemetry = telemetry.clone();
-        supervisor.spawn(
-            "telemetry",
-            Box::new(move |cancel| {
-                let telemetry = telemetry.clone();
-                Box::pin(async move { telemetry.run(retention, cancel).await.map_err(Into::into) })
-            }),
-        );
-    }
-
-    if config.api.enabled {
-        let listen = config.api.listen.clone();
-        let state = AppState { db: conn.clone() };
-        supervisor.spawn(
-            "api",
-            Box::new(move |cancel| {
-                let (listen, state) = (listen.clone(), state.clone());
-                Box::pin(async move {
-                    sahasrahbot_api::serve(&listen, state, cancel)
-                        .await
-                        .map_err(Into::into)
-                })
-            }),
-        );
+        if !matches!(status.state, State::Enabled(_)) {
+            continue;
+        }
+        match status.name.as_str() {
+            "discord" => supervisor.spawn("discord", app.discord()),
+            "telemetry" => {
+                let (telemetry, retention) =
+                    (app.telemetry.clone(), config.telemetry.retention_days);
+                supervisor.spawn(
+                    "telemetry",
+                    Box::new(move |cancel| {
+                        let telemetry = telemetry.clone();
+                        Box::pin(async move {
+                            telemetry.run(retention, cancel).await.map_err(Into::into)
+                        })
+                    }),
+                );
+            }
+            "api" => {
+                let listen = config.api.listen.clone();
+                let state = AppState {
+                    db: conn.clone(),
+                    spoiler_dir: app.local_spoiler_dir(),
+                };
+                supervisor.spawn(
+                    "api",
+                    Box::new(move |cancel| {
+                        let (listen, state) = (listen.clone(), state.clone());
+                        Box::pin(async move {
+                            sahasrahbot_api::serve(&listen, state, cancel)
+                                .await
+                                .map_err(Into::into)
+                        })
+                    }),
+                );
+            }
+            name => {
+                if let Some(slug) = name.strip_prefix("racetime/") {
+                    supervisor.spawn(name, app.racetime(slug));
+                }
+            }
+        }
     }
 
     tracing::info!("SahasrahBot is running; SIGINT or SIGTERM stops it");

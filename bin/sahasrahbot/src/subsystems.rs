@@ -55,7 +55,7 @@ pub(crate) fn plan(config: &Config) -> Vec<Status> {
         if config.discord.token.is_blank() {
             State::Disabled("no DISCORD_TOKEN / discord.token".into())
         } else {
-            State::NotBuilt
+            State::Enabled("token set".into())
         },
     ));
     out.push(status(
@@ -68,7 +68,7 @@ pub(crate) fn plan(config: &Config) -> Vec<Status> {
     ));
     for slug in config.racetime_categories() {
         let state = if config.racetime.credentials(slug).is_some() {
-            State::NotBuilt
+            State::Enabled(format!("racetime.gg at {}", config.racetime.host))
         } else {
             let env = env_slug(slug);
             State::Disabled(format!(
@@ -143,8 +143,15 @@ mod tests {
         );
         config.discord.token = Secret::new("t");
         let plan = plan(&config);
-        assert_eq!(find(&plan, "racetime/ct-jets"), &State::NotBuilt);
-        assert_eq!(find(&plan, "discord"), &State::NotBuilt);
+        assert_eq!(
+            find(&plan, "racetime/ct-jets"),
+            &State::Enabled("racetime.gg at localhost".into())
+        );
+        assert_eq!(find(&plan, "discord"), &State::Enabled("token set".into()));
+        assert_eq!(
+            find(&plan, "audit"),
+            &State::Disabled("no AUDIT_DISCORD_TOKEN / audit.token".into())
+        );
         assert!(matches!(find(&plan, "racetime/alttpr"), State::Disabled(_)));
     }
 

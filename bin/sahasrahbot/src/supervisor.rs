@@ -55,10 +55,11 @@ impl Supervisor {
 
     /// Starts `run` as the subsystem `name`, restarting it whenever it fails, panics or
     /// returns before shutdown.
-    pub(crate) fn spawn(&mut self, name: &'static str, run: Subsystem) {
+    pub(crate) fn spawn(&mut self, name: impl Into<String>, run: Subsystem) {
+        let name = name.into();
         let cancel = self.cancel.clone();
         let backoff = self.backoff;
-        let span = tracing::info_span!("subsystem", subsystem = name);
+        let span = tracing::info_span!("subsystem", subsystem = %name);
         self.tasks
             .spawn(supervise(name, run, cancel, backoff).instrument(span));
     }
@@ -81,12 +82,7 @@ impl Supervisor {
     }
 }
 
-async fn supervise(
-    name: &'static str,
-    run: Subsystem,
-    cancel: CancellationToken,
-    backoff: Backoff,
-) {
+async fn supervise(name: String, run: Subsystem, cancel: CancellationToken, backoff: Backoff) {
     let mut delay = backoff.initial;
     let mut restarts: u32 = 0;
     loop {

@@ -21,6 +21,7 @@ pub fn app(state: AppState) -> impl poem::Endpoint {
     Route::new()
         .nest("/", api)
         .at("/api/openapi.json", spec)
+        .at("/spoilers/*key", poem::get(crate::spoilers::spoiler))
         .data(state)
 }
 

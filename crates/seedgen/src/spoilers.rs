@@ -500,12 +500,17 @@ impl SpoilerPublisher {
 
     /// The publisher the bot's configuration describes ([`spoiler_backend`]): an S3
     /// bucket configured from the `AWS_*` environment variables, or a local directory
-    /// (created when missing); links start with `SPOILERLOGURLBASE`.
+    /// (created when missing); links start with `SPOILERLOGURLBASE`, or for the local
+    /// directory `{APP_URL}/spoilers` when that is unset.
     ///
     /// # Errors
     /// When the directory cannot be created or the S3 configuration is invalid.
     pub fn from_config(config: &Config) -> Result<Self> {
-        let url_base = config.spoilers.spoiler_log_url_base.clone();
+        let mut url_base = config.spoilers.spoiler_log_url_base.clone();
+        if url_base.trim().is_empty() && matches!(spoiler_backend(config), Backend::Local(_)) {
+            // Local logs are served by the bot's own web server.
+            url_base = format!("{}/spoilers", config.api.app_url.trim_end_matches('/'));
+        }
         let store = match spoiler_backend(config) {
             Backend::Local(dir) => SpoilerStore::local(dir, url_base)?,
             Backend::S3 { bucket } => SpoilerStore::s3(
