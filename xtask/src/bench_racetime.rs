@@ -2,6 +2,9 @@
 //! racetime room benchmark (`crates/racetime/examples/bench_rooms.rs`) in release mode, runs it
 //! once per room count (a fresh bot process and a fresh fake each time, loopback only), and
 //! prints the table, the ratios against the Python racetime-bot and the issue's targets.
+//! `KiB/room` is the bot's resident-memory growth from before the first join to all rooms idle,
+//! divided by the rooms; `CPU ms/cmd` is the bot's CPU time over the load window (keepalives and
+//! reply echoes included) divided by the replies.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, ExitCode, Stdio};
@@ -23,12 +26,15 @@ const TARGET_P99_MS_AT_5000: f64 = 5.0;
 struct Options {
     rooms: Vec<u64>,
     seconds: u64,
+    /// `multi` (tokio's default multi-thread runtime) or `current` (one thread) for the bot.
+    runtime: String,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
     let mut opts = Options {
         rooms: vec![100, 1_000, 5_000, 20_000],
         seconds: 20,
+        runtime: "multi".to_owned(),
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -45,6 +51,10 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 let n = it.next().ok_or("--seconds needs a number")?;
                 opts.seconds = n.parse().map_err(|e| format!("--seconds {n}: {e}"))?;
             }
+            "--runtime" => match it.next().map(String::as_str) {
+                Some(r @ ("multi" | "current")) => r.clone_into(&mut opts.runtime),
+                _ => return Err("--runtime is multi or current".to_owned()),
+            },
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -95,13 +105,15 @@ fn build() -> Result<String, String> {
 }
 
 /// Runs one room count; the benchmark's progress goes to stderr, its `RESULT` line is parsed.
-fn run_one(exe: &str, rooms: u64, seconds: u64) -> Result<Value, String> {
+fn run_one(exe: &str, rooms: u64, opts: &Options) -> Result<Value, String> {
     let out = Command::new(exe)
         .args([
             "--rooms",
             &rooms.to_string(),
             "--seconds",
-            &seconds.to_string(),
+            &opts.seconds.to_string(),
+            "--runtime",
+            &opts.runtime,
         ])
         .stderr(Stdio::inherit())
         .output()
@@ -159,7 +171,7 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
             "bench-racetime: {rooms} rooms, {} s of commands…",
             opts.seconds
         );
-        match run_one(&exe, rooms, opts.seconds) {
+        match run_one(&exe, rooms, &opts) {
             Ok(r) => results.push(r),
             Err(e) => {
                 eprintln!("bench-racetime: {e}");
@@ -171,8 +183,13 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
 
     println!();
     println!(
-        "racetime rooms benchmark: release build, {cores} cores, loopback fake in a separate \
-         process, 0.2 commands/room/s for {} s per room count",
+        "racetime rooms benchmark: release build, {cores} cores, bot on tokio's {} runtime, \
+         loopback fake in a separate process, 0.2 commands/room/s for {} s per room count",
+        if opts.runtime == "current" {
+            "current-thread"
+        } else {
+            "multi-thread"
+        },
         opts.seconds
     );
     println!(
@@ -214,6 +231,22 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
             u(r, "nofile_hard"),
             u(r, "rooms"),
             u(r, "rooms_asked"),
+        );
+    }
+
+    // Marginal memory: the slope between the two largest runs (fixed costs cancel out).
+    let mut by_rooms: Vec<&Value> = results.iter().collect();
+    by_rooms.sort_by_key(|r| u(r, "joined"));
+    if let [.., a, b] = by_rooms.as_slice()
+        && u(b, "joined") > u(a, "joined")
+    {
+        let grown = (u(b, "rss_idle_kib") as f64 - u(b, "rss_before_kib") as f64)
+            - (u(a, "rss_idle_kib") as f64 - u(a, "rss_before_kib") as f64);
+        let slope = grown / (u(b, "joined") - u(a, "joined")) as f64;
+        println!(
+            "marginal memory between {} and {} rooms: {slope:.2} KiB per room",
+            u(a, "joined"),
+            u(b, "joined")
         );
     }
 

@@ -20,6 +20,9 @@
 //! cargo run --release -p sahasrahbot-racetime --example bench_rooms -- --rooms 2000 --seconds 20
 //! ```
 //!
+//! `--runtime current` runs the bot on a current-thread tokio runtime instead of the default
+//! multi-thread one.
+//!
 //! The last line of output is `RESULT {json}`.
 
 use std::collections::HashMap;
@@ -222,18 +225,27 @@ async fn drive_load(
 struct Args {
     rooms: usize,
     seconds: f64,
+    current_thread: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, BoxError> {
     let mut out = Args {
         rooms: 1000,
         seconds: 20.0,
+        current_thread: false,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--rooms" => out.rooms = it.next().ok_or("--rooms needs a value")?.parse()?,
             "--seconds" => out.seconds = it.next().ok_or("--seconds needs a value")?.parse()?,
+            "--runtime" => {
+                out.current_thread = match it.next().map(String::as_str) {
+                    Some("current") => true,
+                    Some("multi") => false,
+                    _ => return Err("--runtime is current or multi".into()),
+                }
+            }
             n if n.parse::<usize>().is_ok() => out.rooms = n.parse()?,
             other => return Err(format!("unknown argument {other}").into()),
         }
@@ -268,26 +280,12 @@ fn reexec_with_raised_limit() -> Option<std::io::Result<std::process::ExitStatus
     clippy::print_stdout,
     reason = "a benchmark reports on its streams"
 )]
-#[tokio::main]
-async fn main() -> Result<(), BoxError> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "warn,bench_rooms=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("--serve") {
-        return serve(args.get(1).map(|n| n.parse()).transpose()?.unwrap_or(1000)).await;
-    }
-    if let Some(status) = reexec_with_raised_limit() {
-        std::process::exit(status?.code().unwrap_or(1));
-    }
+async fn bench(args: Args) -> Result<(), BoxError> {
     let Args {
         rooms: asked,
         seconds,
-    } = parse_args(&args)?;
+        current_thread,
+    } = args;
     let (soft, hard) = nofile_limits().unwrap_or((1024, 1024));
     let fit = soft.saturating_sub(FD_RESERVE) as usize;
     let rooms = asked.min(fit);
@@ -381,6 +379,7 @@ async fn main() -> Result<(), BoxError> {
     let _ = child.wait();
 
     let result = json!({
+        "runtime": if current_thread { "current_thread" } else { "multi_thread" },
         "rooms_asked": asked,
         "rooms": rooms,
         "joined": joined,
@@ -404,4 +403,32 @@ async fn main() -> Result<(), BoxError> {
     });
     println!("RESULT {result}");
     Ok(())
+}
+
+fn main() -> Result<(), BoxError> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn,bench_rooms=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--serve") {
+        let rooms = args.get(1).map(|n| n.parse()).transpose()?.unwrap_or(1000);
+        return tokio::runtime::Runtime::new()?.block_on(serve(rooms));
+    }
+    if let Some(status) = reexec_with_raised_limit() {
+        std::process::exit(status?.code().unwrap_or(1));
+    }
+    let args = parse_args(&args)?;
+    // The bot's runtime: tokio's default multi-thread one (one worker per core), or one thread.
+    let runtime = if args.current_thread {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+    } else {
+        tokio::runtime::Runtime::new()?
+    };
+    runtime.block_on(bench(args))
 }

@@ -490,6 +490,98 @@ enum Socket {
 
 type WsResult<T> = std::result::Result<T, tokio_tungstenite::tungstenite::Error>;
 
+/// The client handshake over a plain TCP stream, reading exactly the response head, then a
+/// websocket with a fresh `read_buffer_size` buffer. tungstenite's own handshake hands its 4 KiB
+/// handshake buffer (and more) over to the socket, where it stays for the room's lifetime: about
+/// 8 KiB per idle room.
+async fn plain_handshake(
+    req: tokio_tungstenite::tungstenite::handshake::client::Request,
+    mut tcp: tokio::net::TcpStream,
+    config: Option<WebSocketConfig>,
+) -> WsResult<tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_tungstenite::tungstenite::Error as WsError;
+    use tokio_tungstenite::tungstenite::error::ProtocolError;
+    use tokio_tungstenite::tungstenite::handshake::client::generate_request;
+    use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+
+    const MAX_HEAD: usize = 16 * 1024;
+    let (request, key) = generate_request(req)?;
+    tcp.write_all(&request).await?;
+    // Peek, and consume only up to the blank line: the frames behind it belong to the socket.
+    let mut head: Vec<u8> = Vec::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        let n = tcp.peek(&mut buf).await?;
+        if n == 0 {
+            return Err(WsError::Protocol(ProtocolError::HandshakeIncomplete));
+        }
+        let carried = head.len().min(3);
+        let mut window = head[head.len() - carried..].to_vec();
+        window.extend_from_slice(&buf[..n]);
+        let take = match window.windows(4).position(|w| w == b"\r\n\r\n") {
+            Some(pos) => pos + 4 - carried,
+            None => n,
+        };
+        tcp.read_exact(&mut buf[..take]).await?;
+        head.extend_from_slice(&buf[..take]);
+        if head.ends_with(b"\r\n\r\n") {
+            break;
+        }
+        if head.len() > MAX_HEAD {
+            return Err(WsError::Protocol(ProtocolError::HandshakeIncomplete));
+        }
+    }
+    let text = String::from_utf8_lossy(&head);
+    let mut lines = text.split("\r\n");
+    let status: u16 = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|c| c.parse().ok())
+        .ok_or(WsError::Protocol(ProtocolError::HandshakeIncomplete))?;
+    let headers: Vec<(&str, &str)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim(), v.trim()))
+        .collect();
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+    };
+    if status != 101 {
+        let mut response: tokio_tungstenite::tungstenite::handshake::client::Response =
+            tokio_tungstenite::tungstenite::http::Response::new(None);
+        *response.status_mut() = tokio_tungstenite::tungstenite::http::StatusCode::from_u16(status)
+            .map_err(|_| WsError::Protocol(ProtocolError::HandshakeIncomplete))?;
+        return Err(WsError::Http(response));
+    }
+    if !header("Upgrade").is_some_and(|v| v.eq_ignore_ascii_case("websocket")) {
+        return Err(WsError::Protocol(
+            ProtocolError::MissingUpgradeWebSocketHeader,
+        ));
+    }
+    if !header("Connection").is_some_and(|v| {
+        v.split(',')
+            .any(|t| t.trim().eq_ignore_ascii_case("upgrade"))
+    }) {
+        return Err(WsError::Protocol(
+            ProtocolError::MissingConnectionUpgradeHeader,
+        ));
+    }
+    if header("Sec-WebSocket-Accept") != Some(derive_accept_key(key.as_bytes()).as_str()) {
+        return Err(WsError::Protocol(
+            ProtocolError::SecWebSocketAcceptKeyMismatch,
+        ));
+    }
+    Ok(tokio_tungstenite::WebSocketStream::from_raw_socket(
+        tcp,
+        tokio_tungstenite::tungstenite::protocol::Role::Client,
+        config,
+    )
+    .await)
+}
+
 impl Socket {
     async fn send(&mut self, message: Message) -> WsResult<()> {
         match self {
@@ -559,8 +651,12 @@ impl<H: RaceHandler> RoomTask<H> {
 
     fn ws_config(&self) -> WebSocketConfig {
         // Chat-sized buffers: the 128 KiB defaults would dominate the memory of idle rooms.
+        // tungstenite reserves a whole frame's length on top of what one read already brought
+        // in, and the read buffer never shrinks: with 1 KiB reads (one read per chat frame) an
+        // idle room's buffer settles near the size of its largest `race.data` frame plus 1 KiB,
+        // where 2 KiB reads doubled it to 4 KiB for a 1.4 KiB race.
         WebSocketConfig::default()
-            .read_buffer_size(2048)
+            .read_buffer_size(1024)
             .write_buffer_size(0)
             .max_write_buffer_size(1 << 20)
             .max_message_size(Some(self.config.max_message_size))
@@ -592,8 +688,9 @@ impl<H: RaceHandler> RoomTask<H> {
             let tcp = tokio::net::TcpStream::connect((host, port))
                 .await
                 .map_err(tokio_tungstenite::tungstenite::Error::Io)?;
-            let (ws, _) = tokio_tungstenite::client_async_with_config(req, tcp, config).await?;
-            Ok::<_, tokio_tungstenite::tungstenite::Error>(Socket::Plain(ws))
+            Ok::<_, tokio_tungstenite::tungstenite::Error>(Socket::Plain(
+                plain_handshake(req, tcp, config).await?,
+            ))
         };
         match tokio::time::timeout(Duration::from_secs(30), connecting).await {
             Ok(Ok(ws)) => Ok(ws),
@@ -679,18 +776,20 @@ impl<H: RaceHandler> RoomTask<H> {
         let mut last_frame = tokio::time::Instant::now();
         // After a token refresh, reconnect at a random moment within the spread so that
         // thousands of rooms do not reconnect at once (the old token stays valid meanwhile).
-        let mut reconnect_at: Option<tokio::time::Instant> = None;
+        // Boxed and only while pending: an inline timer would grow every idle room.
+        let mut reconnect_at: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
         loop {
+            let reconnect_pending = reconnect_at.is_some();
             let reconnect_sleep = async {
-                match reconnect_at {
-                    Some(at) => tokio::time::sleep_until(at).await,
+                match reconnect_at.as_mut() {
+                    Some(sleep) => sleep.await,
                     None => std::future::pending().await,
                 }
             };
             tokio::select! {
                 biased;
                 _ = self.cancel.cancelled() => return Disconnect::Exit,
-                changed = self.token.changed(), if reconnect_at.is_none() => {
+                changed = self.token.changed(), if !reconnect_pending => {
                     if changed.is_err() {
                         return Disconnect::Exit;
                     }
@@ -700,7 +799,7 @@ impl<H: RaceHandler> RoomTask<H> {
                     } else {
                         rand::thread_rng().gen_range(Duration::ZERO..=spread)
                     };
-                    reconnect_at = Some(tokio::time::Instant::now() + delay);
+                    reconnect_at = Some(Box::pin(tokio::time::sleep(delay)));
                 }
                 _ = reconnect_sleep => return Disconnect::NewToken,
                 frame = ws.next() => match frame {
@@ -905,5 +1004,91 @@ mod tests {
         // top.
         assert!(size <= 4096, "room task future is {size} bytes");
         let _: HandlerResult = Ok(());
+    }
+
+    /// Serves one connection with `reply(key)` written in the given pieces.
+    async fn one_shot_server(
+        pieces: fn(&str) -> Vec<Vec<u8>>,
+    ) -> (String, tokio::task::JoinHandle<()>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let (mut sock, _) = listener.accept().await.unwrap();
+            let mut req = Vec::new();
+            let mut buf = [0u8; 512];
+            while !req.ends_with(b"\r\n\r\n") {
+                let n = sock.read(&mut buf).await.unwrap();
+                req.extend_from_slice(&buf[..n]);
+            }
+            let req = String::from_utf8(req).unwrap();
+            let key = req
+                .lines()
+                .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: "))
+                .unwrap()
+                .trim()
+                .to_owned();
+            let accept =
+                tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
+            for piece in pieces(&accept) {
+                sock.write_all(&piece).await.unwrap();
+                sock.flush().await.unwrap();
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        });
+        (format!("ws://{addr}/ws/o/bot/x"), server)
+    }
+
+    async fn handshake(
+        url: &str,
+    ) -> WsResult<tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>> {
+        let parsed = url::Url::parse(url).unwrap();
+        let tcp =
+            tokio::net::TcpStream::connect((parsed.host_str().unwrap(), parsed.port().unwrap()))
+                .await
+                .unwrap();
+        plain_handshake(url.into_client_request().unwrap(), tcp, None).await
+    }
+
+    #[tokio::test]
+    async fn plain_handshake_keeps_frames_behind_the_head() {
+        // The head arrives split across writes, with a text frame right behind it.
+        let (url, server) = one_shot_server(|accept| {
+            let head = format!(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
+            );
+            let (a, b) = head.split_at(head.len() - 3);
+            let mut rest = b.as_bytes().to_vec();
+            rest.extend_from_slice(&[0x81, 2, b'h', b'i']);
+            vec![a.as_bytes().to_vec(), rest]
+        })
+        .await;
+        let mut ws = handshake(&url).await.unwrap();
+        let msg = ws.next().await.unwrap().unwrap();
+        assert_eq!(msg, Message::text("hi"));
+        server.await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn plain_handshake_errors() {
+        let (url, server) = one_shot_server(|_| {
+            vec![b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".to_vec()]
+        })
+        .await;
+        match handshake(&url).await {
+            Err(tokio_tungstenite::tungstenite::Error::Http(r)) => assert_eq!(r.status(), 404),
+            other => panic!("expected an HTTP error, got {:?}", other.map(|_| ())),
+        }
+        server.await.unwrap();
+        let (url, server) = one_shot_server(|_| {
+            vec![b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: wrong\r\n\r\n".to_vec()]
+        })
+        .await;
+        assert!(matches!(
+            handshake(&url).await,
+            Err(tokio_tungstenite::tungstenite::Error::Protocol(_))
+        ));
+        server.await.unwrap();
     }
 }
