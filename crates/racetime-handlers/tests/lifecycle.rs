@@ -597,3 +597,18 @@ async fn konot_twice_in_a_room_still_resumes_after_a_restart() {
     h.wait_message(&room, "To start a KONOT race, use !konot.")
         .await;
 }
+
+/// Row 28: the first `race.data` a handler sees never fires a transition (a room joined while
+/// already counting down gets no `hide_comments` edit); later changes do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_race_data_fires_no_transition() {
+    let h = Harness::new("alttpr").await;
+    let room = h.fake.open_race(NewRace::default());
+    h.fake.add_entrant(&room, "a");
+    h.fake.set_status(&room, "pending");
+    h.start::<Alttpr>().await;
+    h.wait_handled(&room).await;
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(h.fake.race(&room)["hide_comments"], false);
+    assert!(h.messages(&room).is_empty(), "no intro once counting down");
+}

@@ -226,7 +226,7 @@ async fn choozorace(h: Arc<RoomHandler<Smr>>, room: Room, inv: Invocation) -> Ha
         ))?;
         room.send_message(seed.url.clone())?;
         room.send_message(DONE)?;
-        if inv.args[4] == "RandomEscape" {
+        if inv.args.get(4).is_some_and(|e| e == "RandomEscape") {
             room.send_message("Don't forget to disable screen shake during escape.")?;
         }
         Ok(true)
@@ -311,7 +311,7 @@ async fn league_playoff(h: Arc<RoomHandler<Smr>>, room: Room, inv: Invocation) -
         };
         room.set_bot_raceinfo(format!(
             "Super Metroid League Playoffs - {} - {} - {}",
-            inv.args[0],
+            inv.args.first().map_or("", String::as_str),
             seed.url,
             inv.args.join(", ")
         ))?;
