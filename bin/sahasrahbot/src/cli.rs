@@ -37,6 +37,12 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: PresetsCommand,
     },
+    /// Discord tools.
+    Discord {
+        /// The Discord subcommand.
+        #[command(subcommand)]
+        command: DiscordCommand,
+    },
     /// Usage telemetry tools.
     Telemetry {
         /// The telemetry subcommand.
@@ -82,4 +88,12 @@ pub(crate) enum TelemetryCommand {
     /// Delete events older than `telemetry.retention_days` now (the bot also does this
     /// daily while running).
     Purge,
+}
+
+/// `sahasrahbot discord …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum DiscordCommand {
+    /// Register the slash commands with Discord (global, and per ALTTP Randomizer guild),
+    /// replacing what was registered before. The bot also does this at each start.
+    SyncCommands,
 }

@@ -29,6 +29,9 @@ pub(crate) enum AppError {
     /// The seed providers or the spoiler log store could not be set up.
     #[error("seed providers: {0}")]
     Seedgen(#[source] sahasrahbot_seedgen::Error),
+    /// A Discord request failed (or no token is configured).
+    #[error("discord: {0}")]
+    Discord(#[from] sahasrahbot_discord::Error),
     /// The shutdown signal handler could not be installed.
     #[error("cannot listen for shutdown signals: {0}")]
     Signal(#[source] std::io::Error),

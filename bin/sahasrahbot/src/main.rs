@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use sahasrahbot_core::config::Config;
 
-use crate::cli::{Cli, Command, ConfigCommand, PresetsCommand, TelemetryCommand};
+use crate::cli::{Cli, Command, ConfigCommand, DiscordCommand, PresetsCommand, TelemetryCommand};
 use crate::error::AppError;
 
 fn main() -> ExitCode {
@@ -49,6 +49,13 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
                 None => config?.presets.dir,
             };
             presets_check(&dir)
+        }
+        Command::Discord {
+            command: DiscordCommand::SyncCommands,
+        } => {
+            let config = config?;
+            logging::init(&config.log)?;
+            runtime()?.block_on(sync_commands(&config))
         }
         Command::Telemetry { command } => {
             let config = config?;
@@ -91,6 +98,20 @@ fn presets_check(dir: &std::path::Path) -> Result<(), AppError> {
     } else {
         Err(AppError::BadPresets(problems.len()))
     }
+}
+
+#[expect(
+    clippy::print_stdout,
+    reason = "sync-commands prints what it registered"
+)]
+async fn sync_commands(config: &Config) -> Result<(), AppError> {
+    let settings = sahasrahbot_discord::BotSettings::from_config(config);
+    let report = sahasrahbot_discord::sync_commands(&settings).await?;
+    println!("global: {}", report.global.join(", "));
+    for (guild, names) in &report.guilds {
+        println!("guild {guild}: {}", names.join(", "));
+    }
+    Ok(())
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, AppError> {

@@ -436,3 +436,46 @@ async fn telemetry_report_and_purge_read_the_database() {
         "{out}"
     );
 }
+
+/// Multi-threaded: the fake answers while this thread waits for the child process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discord_sync_commands_registers_through_the_configured_proxy() {
+    use sahasrahbot_testkit::discord::FakeDiscord;
+
+    let fake = FakeDiscord::start().await.expect("fake discord");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let guild = fake.guild_id().to_string();
+    let (code, out, err) = output(
+        bot(dir.path(), &["discord", "sync-commands"])
+            .env("DISCORD_TOKEN", fake.token())
+            .env("SAHASRAHBOT_DISCORD__HTTP_PROXY", fake.http_proxy())
+            .env("ALTTP_RANDOMIZER_SERVERS", &guild),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("global: ") && out.contains("alttpr"),
+        "{out}"
+    );
+    assert!(out.contains(&format!("guild {guild}: ")), "{out}");
+    let app = fake.application_id();
+    let puts: Vec<String> = fake
+        .rest_calls()
+        .into_iter()
+        .filter(|c| c.method == "PUT")
+        .map(|c| c.path)
+        .collect();
+    assert!(
+        puts.iter()
+            .any(|p| p.ends_with(&format!("/applications/{app}/commands"))),
+        "{puts:?}"
+    );
+    assert!(
+        puts.iter()
+            .any(|p| p.ends_with(&format!("/applications/{app}/guilds/{guild}/commands"))),
+        "{puts:?}"
+    );
+
+    let (code, _, err) = output(&mut bot(dir.path(), &["discord", "sync-commands"]));
+    assert_eq!(code, 1);
+    assert!(err.starts_with("error: discord: "), "{err}");
+}

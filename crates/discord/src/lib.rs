@@ -99,11 +99,15 @@ impl BotSettings {
         Self {
             token: config.discord.token.expose().to_owned(),
             alttp_randomizer_servers: config.discord.alttp_randomizer_servers.clone(),
-            http_proxy: None,
-            gateway_url: None,
+            http_proxy: non_empty(&config.discord.http_proxy),
+            gateway_url: non_empty(&config.discord.gateway_url),
             sync_commands_on_start: true,
             holy_images_url: HOLY_IMAGES_URL.to_owned(),
-            shards: None,
+            shards: (config.discord.shard_total > 0).then_some(ShardRange {
+                first: config.discord.shard_first,
+                count: config.discord.shard_count,
+                total: config.discord.shard_total,
+            }),
         }
     }
 
@@ -117,6 +121,11 @@ impl BotSettings {
         }
         builder.build()
     }
+}
+
+fn non_empty(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_owned())
 }
 
 /// Default allowed mentions: users only (§1.2).

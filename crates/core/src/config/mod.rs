@@ -230,6 +230,17 @@ pub struct DiscordConfig {
     /// Audit channels of the CC tournament (`CC_TOURNAMENT_AUDIT_CHANNELS`).
     #[serde(deserialize_with = "de::id_list")]
     pub cc_tournament_audit_channels: Vec<u64>,
+    /// A plain-HTTP `host:port` that stands in for `discord.com` (an HTTP proxy such as
+    /// twilight-http-proxy); empty talks to Discord directly.
+    pub http_proxy: String,
+    /// A gateway URL that stands in for Discord's (a gateway proxy); empty uses Discord's.
+    pub gateway_url: String,
+    /// The first shard this process runs (with `shard_total` > 0).
+    pub shard_first: u32,
+    /// How many shards this process runs (with `shard_total` > 0).
+    pub shard_count: u32,
+    /// The bot's total number of shards; 0 runs the single shard 0 of 1.
+    pub shard_total: u32,
 }
 
 /// The audit Discord bot.

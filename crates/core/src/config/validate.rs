@@ -119,6 +119,20 @@ impl Config {
                 ),
             ));
         }
+        let d = &self.discord;
+        if d.shard_total > 0
+            && (d.shard_count == 0 || d.shard_first + d.shard_count > d.shard_total)
+        {
+            p.push(Problem::new(
+                "discord.shard_count",
+                format!(
+                    "shards {}..{} do not fit in {} shard(s); shard_count must be at least 1",
+                    d.shard_first,
+                    d.shard_first + d.shard_count,
+                    d.shard_total
+                ),
+            ));
+        }
         if self.audit.retention_days == 0 {
             p.push(Problem::new("audit.retention_days", "must be at least 1"));
         }
