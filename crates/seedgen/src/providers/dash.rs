@@ -125,6 +125,15 @@ impl SeedProvider for DashProvider {
                             if seed_url.is_empty() {
                                 return Err(Failure::format("307 without a seed URL"));
                             }
+                            // The body is the permalink users get: only an http(s) URL.
+                            let is_url = url::Url::parse(&seed_url)
+                                .is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+                            if !is_url {
+                                return Err(Failure::format(format!(
+                                    "307 whose body is no seed URL: {}",
+                                    truncate(&seed_url, 200)
+                                )));
+                            }
                             Ok(seed_url)
                         }
                         200..=299 => Err(Failure::format(format!(
