@@ -244,7 +244,9 @@ impl World {
             "{}-{}-{:04}",
             WORDS_A[(n % 10) as usize],
             WORDS_B[((n / 10) % 10) as usize],
-            n % 10000
+            // At least four digits; more once past 9999, so benchmarks can open 20,000 rooms
+            // (`n % 10000` made slugs repeat and later races replace earlier ones).
+            n
         )
     }
 
