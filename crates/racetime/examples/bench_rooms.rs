@@ -43,8 +43,9 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Commands per room per second.
 const RATE_PER_ROOM: f64 = 0.2;
-/// File descriptors kept free for everything but the room sockets.
-const FD_RESERVE: u64 = 100;
+/// File descriptors kept free for everything but the room sockets (HTTP connections, the
+/// runtime, and the `/proc` reads of the measurements themselves).
+const FD_RESERVE: u64 = 300;
 /// How long replies may trail the end of the load window before they count as lost.
 const GRACE: Duration = Duration::from_secs(5);
 
@@ -325,7 +326,7 @@ async fn bench(args: Args) -> Result<(), BoxError> {
     )
     .await?;
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let rss_before = rss_kib().unwrap_or(0);
+    let rss_before = rss_kib().ok_or("cannot read /proc/self/status")?;
     let started = Instant::now();
     let runner = bot.clone();
     let task = tokio::spawn(async move { runner.run().await });
@@ -337,7 +338,7 @@ async fn bench(args: Args) -> Result<(), BoxError> {
     let joined = registry.len();
     // Let every room connect and read its first frames.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let rss_idle = rss_kib().unwrap_or(0);
+    let rss_idle = rss_kib().ok_or("cannot read /proc/self/status")?;
     let per_room_bytes = (rss_idle.saturating_sub(rss_before) * 1024) / joined.max(1) as u64;
     info!(
         rooms,
@@ -350,6 +351,9 @@ async fn bench(args: Args) -> Result<(), BoxError> {
     );
 
     let cpu_before = thread_cpu_ns();
+    if cpu_before.is_empty() {
+        return Err("cannot read /proc/self/task/*/schedstat".into());
+    }
     let wall = Instant::now();
     writeln!(child_in, "load {seconds}")?;
     child_in.flush()?;
@@ -360,9 +364,13 @@ async fn bench(args: Args) -> Result<(), BoxError> {
             .map(|_| serde_json::from_str(&line))
     })
     .await???;
-    let cpu_ns = cpu_delta_ns(&cpu_before, &thread_cpu_ns());
+    let cpu_after = thread_cpu_ns();
+    if cpu_after.is_empty() {
+        return Err("cannot read /proc/self/task/*/schedstat".into());
+    }
+    let cpu_ns = cpu_delta_ns(&cpu_before, &cpu_after);
     let wall = wall.elapsed();
-    let rss_loaded = rss_kib().unwrap_or(0);
+    let rss_loaded = rss_kib().ok_or("cannot read /proc/self/status")?;
     let replied = load["replied"].as_u64().unwrap_or(0);
     let cpu_per_command_ms = cpu_ns as f64 / 1e6 / replied.max(1) as f64;
     info!(

@@ -1000,7 +1000,7 @@ mod tests {
         let fut = task.run();
         let size = std::mem::size_of_val(&fut);
         // The task's own state, including the socket struct (sized for its TLS variant); the
-        // socket's read buffer (2 KiB, grows only for bigger frames) and the race data come on
+        // socket's read buffer (1 KiB reads; it grows to the largest frame) and the race data come on
         // top.
         assert!(size <= 4096, "room task future is {size} bytes");
         let _: HandlerResult = Ok(());
