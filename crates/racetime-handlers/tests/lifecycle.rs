@@ -412,7 +412,16 @@ async fn konot_chains_rooms_and_keeps_a_custom_goal() {
         let c = h.fake.add_entrant(&room, "c");
         h.say(&room, &a, "!konot").await;
         h.wait_message(&room, texts::KONOT_START).await;
-        assert_eq!(h.info_bot(&room), "KONOT Series, Segment #1");
+        // The race info is set right after the announcement: wait for it.
+        assert!(
+            h.fake
+                .wait_until(common::WAIT, |f| {
+                    f.race(&room)["info_bot"] == "KONOT Series, Segment #1"
+                })
+                .await,
+            "info_bot: {}",
+            h.info_bot(&room)
+        );
         let games = racetimekonotgame::Entity::find()
             .all(h.db.conn())
             .await
@@ -466,10 +475,9 @@ async fn konot_chains_rooms_and_keeps_a_custom_goal() {
 }
 
 /// Row 51: what the handler sends while the room finishes (the link to the next room, the
-/// final-race notice) must still reach the room. The racetime client currently drops the
-/// frames queued during the terminal `race.data` when the room task stops.
+/// final-race notice) must still reach the room: the racetime client sends the frames
+/// queued during the terminal `race.data` before the room task stops.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs crates/racetime to flush queued frames when a room stops (row 51)"]
 async fn konot_messages_sent_while_finishing_reach_the_room() {
     let h = Harness::new("contra").await;
     h.start::<Contra>().await;
@@ -501,7 +509,39 @@ async fn konot_messages_sent_while_finishing_reach_the_room() {
         &format!("Next race room at {}/{next}", h.fake.base_url()),
     )
     .await;
+}
 
+/// Row 51, second part: the final-race notice when the last two players finish the chained
+/// room. Not passing yet: the chained room's handler posts nothing there (not even the
+/// contra greeting) in this harness; to be investigated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "the chained room's handler posts nothing in this harness; under investigation"]
+async fn konot_final_race_notice_reaches_the_last_room() {
+    let h = Harness::new("contra").await;
+    h.start::<Contra>().await;
+    let room = h.open(NewRace::default()).await;
+    let ids: Vec<String> = ["a", "b", "c"]
+        .iter()
+        .map(|n| h.fake.add_entrant(&room, n))
+        .collect();
+    h.say(&room, &ids[0], "!konot").await;
+    h.wait_message(&room, texts::KONOT_START).await;
+    h.fake.set_status(&room, "in_progress");
+    for id in &ids {
+        h.fake.set_entrant_status(&room, id, "done");
+    }
+    h.fake.set_status(&room, "finished");
+    assert!(
+        h.fake
+            .wait_until(common::WAIT, |f| f.race_names().len() == 2)
+            .await
+    );
+    let next = h
+        .fake
+        .race_names()
+        .into_iter()
+        .find(|n| n != &room)
+        .unwrap();
     h.wait_handled(&next).await;
     h.fake.set_status(&next, "in_progress");
     h.fake.set_entrant_status(&next, &ids[0], "done");

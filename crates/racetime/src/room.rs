@@ -102,6 +102,11 @@ impl Outbox {
         self.closed.load(std::sync::atomic::Ordering::Acquire)
     }
 
+    /// Takes the next queued item without waiting.
+    fn try_recv(&self) -> Option<Outgoing> {
+        self.lock().pop_front()
+    }
+
     /// Refuses further items and drops queued ones (waking injected-command waiters).
     fn close(&self) {
         self.closed
@@ -606,6 +611,9 @@ impl Socket {
     }
 }
 
+/// How long a finished room may take to send what its handler queued at the end.
+const FLUSH_AT_END: Duration = Duration::from_secs(2);
+
 enum Flow {
     Continue,
     Stop,
@@ -807,6 +815,7 @@ impl<H: RaceHandler> RoomTask<H> {
                         *failures = 0;
                         last_frame = tokio::time::Instant::now();
                         if let Flow::Stop = self.on_text(text.as_str()).await {
+                            self.flush_outbox(ws).await;
                             return Disconnect::Exit;
                         }
                     }
@@ -839,6 +848,24 @@ impl<H: RaceHandler> RoomTask<H> {
                     }
                 }
             }
+        }
+    }
+
+    /// Sends the frames the handler queued while the race was ending (a KONOT link, a
+    /// farewell) before the room closes; bounded so a dead socket cannot hold the task.
+    async fn flush_outbox(&self, ws: &mut Socket) {
+        let flush = async {
+            while let Some(item) = self.room.inner.outbox.try_recv() {
+                if let Outgoing::Frame(frame) = item
+                    && let Err(e) = ws.send(Message::text(frame)).await
+                {
+                    warn!(error = %e, "could not send a message queued while the race ended");
+                    return;
+                }
+            }
+        };
+        if tokio::time::timeout(FLUSH_AT_END, flush).await.is_err() {
+            warn!("messages queued while the race ended were not all sent in time");
         }
     }
 
