@@ -10,7 +10,7 @@ use sahasrahbot_seedgen::Surface;
 use sahasrahbot_seedgen::providers::SeedProvider;
 use sahasrahbot_seedgen::providers::dash::DashRequest;
 use sahasrahbot_seedgen::providers::varia::VariaRequest;
-use serde_json::{Map, Value as Json, json};
+use sahasrahbot_seedgen::providers::varia_presets::{self, ChoozoOptions};
 
 use super::smz3::multiworld;
 use crate::core::texts::{DONE, GENERATING};
@@ -66,22 +66,16 @@ impl Category for Smr {
     }
 }
 
-/// Checks one Choozo argument against its allowed values.
-fn check(value: &str, allowed: &[&str], what: &str) -> Result<(), String> {
-    if allowed.contains(&value) {
-        return Ok(());
+/// The text users see for a request seedgen refused (the invalid option and its words).
+fn refusal(e: sahasrahbot_seedgen::Error) -> String {
+    match e {
+        sahasrahbot_seedgen::Error::BadRequest { message, .. } => message,
+        other => other.to_string(),
     }
-    let (last, rest) = allowed.split_last().unwrap_or((&"", &[]));
-    let list = if rest.is_empty() {
-        (*last).to_owned()
-    } else {
-        format!("{} or {last}", rest.join(", "))
-    };
-    Err(format!("Invalid {what} setting.  Must be {list}."))
 }
 
-/// The VARIA settings of a Choozo race, or the validation message.
-pub fn choozo_settings(args: &[String]) -> Result<(Map<String, Json>, &'static str), String> {
+/// The VARIA request of a Choozo race, or the validation message.
+pub fn choozo_request(args: &[String]) -> Result<VariaRequest, String> {
     let [split, area, boss, difficulty, escape, morph, start] = args else {
         return Err(format!(
             "{} {} provided, 7 required (item split, area, boss, difficulty, escape, morph, start)",
@@ -93,119 +87,28 @@ pub fn choozo_settings(args: &[String]) -> Result<(Map<String, Json>, &'static s
             }
         ));
     };
-    check(
-        split,
-        &["FullCountdown", "M/m", "RandomSplit"],
-        "item split",
-    )?;
-    check(area, &["FullArea", "LightArea", "VanillaArea"], "area")?;
-    check(boss, &["RandomBoss", "VanillaBoss"], "boss")?;
-    let difficulties = [
-        "HarderDifficulty",
-        "HardDifficulty",
-        "MediumDifficulty",
-        "EasyDifficulty",
-        "BasicDifficulty",
-    ];
-    check(difficulty, &difficulties, "difficulty")?;
-    check(escape, &["RandomEscape", "VanillaEscape"], "escape")?;
-    check(morph, &["LateMorph", "RandomMorph", "EarlyMorph"], "morph")?;
-    let starts = [
-        "DeepStart",
-        "RandomStart",
-        "NotDeepStart",
-        "ShallowStart",
-        "VanillaStart",
-    ];
-    check(start, &starts, "start")?;
-    let split = match split.as_str() {
-        "FullCountdown" => "FullWithHUD",
-        "M/m" => "Major",
-        _ => "random",
+    let options = ChoozoOptions {
+        split: split.clone(),
+        area: area.clone(),
+        boss: boss.clone(),
+        difficulty: difficulty.clone(),
+        escape: escape.clone(),
+        morph: morph.clone(),
+        start: start.clone(),
     };
-    let max_difficulty = match difficulty.as_str() {
-        "HarderDifficulty" => "harder",
-        "HardDifficulty" => "hard",
-        "MediumDifficulty" => "medium",
-        _ => "easy",
-    };
-    let morph = match morph.as_str() {
-        "LateMorph" => "late",
-        "RandomMorph" => "random",
-        _ => "early",
-    };
-    let locations: &[&str] = match start.as_str() {
-        "DeepStart" => &["Aqueduct", "Bubble Mountain", "Firefleas Top"],
-        "RandomStart" => &[
-            "Aqueduct",
-            "Big Pink",
-            "Bubble Mountain",
-            "Business Center",
-            "Etecoons Supers",
-            "Firefleas Top",
-            "Gauntlet Top",
-            "Golden Four",
-            "Green Brinstar Elevator",
-            "Red Brinstar Elevator",
-            "Wrecked Ship Main",
-        ],
-        "NotDeepStart" => &[
-            "Big Pink",
-            "Business Center",
-            "Etecoons Supers",
-            "Gauntlet Top",
-            "Golden Four",
-            "Green Brinstar Elevator",
-            "Red Brinstar Elevator",
-            "Wrecked Ship Main",
-        ],
-        "ShallowStart" => &[
-            "Big Pink",
-            "Gauntlet Top",
-            "Green Brinstar Elevator",
-            "Wrecked Ship Main",
-        ],
-        _ => &["Landing Site"],
-    };
-    let settings = json!({
-        "hud": "on",
-        "suitsRestriction": "off",
-        "variaTweaks": "on",
-        "majorsSplit": split,
-        "majorsSplitMultiSelect": ["FullWithHUD", "Major"],
-        "areaRandomization": match area.as_str() { "FullArea" => "full", "LightArea" => "light", _ => "off" },
-        "areaLayout": if area == "VanillaArea" { "off" } else { "on" },
-        "bossRandomization": if boss == "VanillaBoss" { "off" } else { "on" },
-        "maxDifficulty": max_difficulty,
-        "escapeRando": if escape == "VanillaEscape" { "off" } else { "on" },
-        "morphPlacement": morph,
-        "startLocation": if start == "VanillaStart" { "Landing Site" } else { "random" },
-        "startLocationMultiSelect": locations,
-    });
-    let skills = if difficulty == "BasicDifficulty" {
-        "newbie"
-    } else {
-        "Season_Races"
-    };
-    Ok((settings.as_object().cloned().unwrap_or_default(), skills))
+    varia_presets::choozo(&options, true).map_err(refusal)
 }
 
 async fn choozorace(h: Arc<RoomHandler<Smr>>, room: Room, inv: Invocation) -> HandlerResult {
     h.guarded_roll(&room, &inv.message, || async {
-        let (settings, skills) = match choozo_settings(&inv.args) {
-            Ok(v) => v,
+        let request = match choozo_request(&inv.args) {
+            Ok(r) => r,
             Err(text) => {
                 room.send_message(text)?;
                 return Ok(false);
             }
         };
         room.send_message(GENERATING)?;
-        let request = VariaRequest {
-            settings_preset: "Season_Races".to_owned(),
-            skills_preset: skills.to_owned(),
-            race: true,
-            settings: Some(settings),
-        };
         let seed = match h
             .services()
             .seedgen
@@ -234,44 +137,12 @@ async fn choozorace(h: Arc<RoomHandler<Smr>>, room: Room, inv: Invocation) -> Ha
     .await
 }
 
-/// The VARIA settings of a league playoff game, or the validation message.
-pub fn league_playoff_settings(args: &[String]) -> Result<Map<String, Json>, String> {
+/// The VARIA request of a league playoff game, or the validation message.
+pub fn league_playoff_request(args: &[String]) -> Result<VariaRequest, String> {
     let [majors, area, bosses, ..] = args else {
         return Err("3 arguments required (majors, area, bosses).".to_owned());
     };
-    if !["FullTraditional", "FullRandom", "Major", "Chozo"].contains(&majors.as_str()) {
-        return Err(
-            "Invalid major setting. Must be FullTraditional, FullRandom, Major, or Chozo."
-                .to_owned(),
-        );
-    }
-    if !["Off", "Light", "Full"].contains(&area.as_str()) {
-        return Err("Invalid area setting.  Must be Off, Light, or Full.".to_owned());
-    }
-    if !["Off", "On"].contains(&bosses.as_str()) {
-        return Err("Invalid bosses setting.  Must be Off, or On.".to_owned());
-    }
-    let mut settings = json!({
-        "majorsSplit": if majors.starts_with("Full") { "Full" } else { majors.as_str() },
-        "areaRandomization": if area == "Off" { "off" } else { "on" },
-        "areaLayout": if area == "Off" { "off" } else { "on" },
-        "lightAreaRandomization": if area == "Light" { "on" } else { "off" },
-        "bossRandomization": if bosses == "Off" { "off" } else { "on" },
-    });
-    if majors == "FullRandom" {
-        settings["startLocation"] = json!("random");
-        settings["startLocationMultiSelect"] = json!([
-            "Gauntlet Top",
-            "Green Brinstar Elevator",
-            "Big Pink,Etecoons Supers",
-            "Wrecked Ship Main",
-            "Firefleas Top",
-            "Business Center",
-            "Bubble Mountain",
-            "Mama Turtle",
-        ]);
-    }
-    Ok(settings.as_object().cloned().unwrap_or_default())
+    varia_presets::league_playoff(majors, area, bosses).map_err(refusal)
 }
 
 async fn league_playoff(h: Arc<RoomHandler<Smr>>, room: Room, inv: Invocation) -> HandlerResult {
@@ -283,18 +154,12 @@ async fn league_playoff(h: Arc<RoomHandler<Smr>>, room: Room, inv: Invocation) -
         room.send_message(GENERATING)?;
         // Fewer than three arguments: a plain reply (the original answered "list index out
         // of range", §5.11).
-        let settings = match league_playoff_settings(&inv.args) {
-            Ok(s) => s,
+        let request = match league_playoff_request(&inv.args) {
+            Ok(r) => r,
             Err(text) => {
                 room.send_message(text)?;
                 return Ok(false);
             }
-        };
-        let request = VariaRequest {
-            settings_preset: "Season_Races".to_owned(),
-            skills_preset: "Season_Races".to_owned(),
-            race: true,
-            settings: Some(settings),
         };
         let seed = match h
             .services()
@@ -452,25 +317,26 @@ mod tests {
     #[test]
     fn choozo_arguments_are_counted_and_checked() {
         assert_eq!(
-            choozo_settings(&args("a b c d e f")).unwrap_err(),
+            choozo_request(&args("a b c d e f")).unwrap_err(),
             "6 arguments provided, 7 required (item split, area, boss, difficulty, escape, morph, start)"
         );
         assert_eq!(
-            choozo_settings(&args("a")).unwrap_err(),
+            choozo_request(&args("a")).unwrap_err(),
             "1 argument provided, 7 required (item split, area, boss, difficulty, escape, morph, start)"
         );
         assert_eq!(
-            choozo_settings(&args(
+            choozo_request(&args(
                 "Full FullArea RandomBoss HardDifficulty RandomEscape LateMorph DeepStart"
             ))
             .unwrap_err(),
             "Invalid item split setting.  Must be FullCountdown, M/m or RandomSplit."
         );
-        let (s, skills) = choozo_settings(&args(
+        let r = choozo_request(&args(
             "M/m LightArea VanillaBoss BasicDifficulty VanillaEscape EarlyMorph VanillaStart",
         ))
         .unwrap();
-        assert_eq!(skills, "newbie");
+        assert_eq!(r.skills_preset, "newbie");
+        let s = r.settings.unwrap();
         assert_eq!(s["majorsSplit"], "Major");
         assert_eq!(s["areaRandomization"], "light");
         assert_eq!(s["bossRandomization"], "off");
@@ -481,11 +347,17 @@ mod tests {
     #[test]
     fn league_playoff_needs_three_valid_arguments() {
         assert_eq!(
-            league_playoff_settings(&args("Major Off")).unwrap_err(),
+            league_playoff_request(&args("Major Off")).unwrap_err(),
             "3 arguments required (majors, area, bosses)."
         );
-        assert!(league_playoff_settings(&args("Major Sideways On")).is_err());
-        let s = league_playoff_settings(&args("FullRandom Light On")).unwrap();
+        assert_eq!(
+            league_playoff_request(&args("Major Sideways On")).unwrap_err(),
+            "Invalid area setting.  Must be Off, Light, or Full."
+        );
+        let s = league_playoff_request(&args("FullRandom Light On"))
+            .unwrap()
+            .settings
+            .unwrap();
         assert_eq!(s["majorsSplit"], "Full");
         assert_eq!(s["lightAreaRandomization"], "on");
         assert_eq!(s["startLocation"], "random");
