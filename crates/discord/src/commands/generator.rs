@@ -196,6 +196,41 @@ async fn generate(
     generate_with(ctx, preset_name, race, hints, allow_quickswap, branch, None).await
 }
 
+/// The §5.1 seed embed of an alttpr.com game generated from `request`, with the settings
+/// names of the branch the game came from.
+async fn alttpr_embed(
+    ctx: &Ctx,
+    request: &ProviderRequest,
+    seed: &sahasrahbot_seedgen::GeneratedSeed,
+) -> Result<twilight_model::channel::message::Embed> {
+    let baseurl = match request {
+        ProviderRequest::Alttpr { baseurl, .. } => baseurl.clone(),
+        _ => None,
+    };
+    let settings_map = ctx
+        .bot
+        .deps
+        .seedgen
+        .alttpr
+        .settings_map(baseurl.as_deref(), Some(GenSurface::Discord))
+        .await?;
+    let code = seed.code.clone().unwrap_or_default();
+    let emoji = |name: &str| ctx.bot.emoji(name);
+    Ok(seed_embed(
+        SeedEmbedInput {
+            data: &seed.data,
+            permalink: &seed.url,
+            code: &code,
+            settings_map: &settings_map,
+            title: None,
+            notes: None,
+            include_settings: true,
+        },
+        &emoji,
+        ctx.bot.emoji_url("SahasrahBot"),
+    ))
+}
+
 async fn generate_with(
     ctx: &Ctx,
     preset_name: &str,
@@ -228,30 +263,7 @@ async fn generate_with(
         .seedgen
         .generate(&request, Some(&audit), Some(GenSurface::Discord))
         .await?;
-    let baseurl = match &request {
-        ProviderRequest::Alttpr { baseurl, .. } => baseurl.clone(),
-        _ => None,
-    };
-    let settings_map = deps
-        .seedgen
-        .alttpr
-        .settings_map(baseurl.as_deref(), Some(GenSurface::Discord))
-        .await?;
-    let code = seed.code.clone().unwrap_or_default();
-    let emoji = |name: &str| ctx.bot.emoji(name);
-    let mut embed = seed_embed(
-        SeedEmbedInput {
-            data: &seed.data,
-            permalink: &seed.url,
-            code: &code,
-            settings_map: &settings_map,
-            title: None,
-            notes: None,
-            include_settings: true,
-        },
-        &emoji,
-        ctx.bot.emoji_url("SahasrahBot"),
-    );
+    let mut embed = alttpr_embed(ctx, &request, &seed).await?;
     // A custom preset gets the "Saved as preset!" field instead of "Preset".
     if appended.is_none() {
         embed.fields.insert(0, field("Preset", preset_name, false));
@@ -775,30 +787,7 @@ async fn spoiler_with(
     let url = publisher
         .publish(&seed, kind, &mut rand::rngs::StdRng::from_entropy())
         .await?;
-    let baseurl = match &request {
-        ProviderRequest::Alttpr { baseurl, .. } => baseurl.clone(),
-        _ => None,
-    };
-    let settings_map = deps
-        .seedgen
-        .alttpr
-        .settings_map(baseurl.as_deref(), Some(GenSurface::Discord))
-        .await?;
-    let code = seed.code.clone().unwrap_or_default();
-    let emoji = |name: &str| ctx.bot.emoji(name);
-    let mut embed = seed_embed(
-        SeedEmbedInput {
-            data: &seed.data,
-            permalink: &seed.url,
-            code: &code,
-            settings_map: &settings_map,
-            title: None,
-            notes: None,
-            include_settings: true,
-        },
-        &emoji,
-        ctx.bot.emoji_url("SahasrahBot"),
-    );
+    let mut embed = alttpr_embed(ctx, &request, &seed).await?;
     if let Some(name) = preset_name {
         embed.fields.insert(0, field("Preset", name, false));
     }
