@@ -106,12 +106,7 @@ async fn lock_cmd<C: Category>(
     room: Room,
     inv: Invocation,
 ) -> HandlerResult {
-    if refuse_non_monitor(&room, &inv.message)? {
-        return Ok(());
-    }
-    h.set_locked(true);
-    room.send_message(texts::LOCK)?;
-    Ok(())
+    set_lock(&h, &room, &inv, true, texts::LOCK)
 }
 
 async fn unlock_cmd<C: Category>(
@@ -119,11 +114,22 @@ async fn unlock_cmd<C: Category>(
     room: Room,
     inv: Invocation,
 ) -> HandlerResult {
-    if refuse_non_monitor(&room, &inv.message)? {
+    set_lock(&h, &room, &inv, false, texts::UNLOCK)
+}
+
+/// `!lock` / `!unlock`: monitors only; sets the lock and says so.
+fn set_lock<C: Category>(
+    h: &RoomHandler<C>,
+    room: &Room,
+    inv: &Invocation,
+    locked: bool,
+    reply: &str,
+) -> HandlerResult {
+    if refuse_non_monitor(room, &inv.message)? {
         return Ok(());
     }
-    h.set_locked(false);
-    room.send_message(texts::UNLOCK)?;
+    h.set_locked(locked);
+    room.send_message(reply)?;
     Ok(())
 }
 
