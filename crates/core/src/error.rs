@@ -39,6 +39,9 @@ pub enum Error {
         /// The value's length in characters.
         len: usize,
     },
+    /// A Discord gateway shard stopped for good (see [`crate::gateway`]).
+    #[error("Discord gateway: {0}")]
+    Gateway(String),
 }
 
 /// Result with this crate's [`Error`].

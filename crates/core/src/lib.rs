@@ -13,6 +13,8 @@
 pub mod config;
 pub mod db;
 mod error;
+#[cfg(feature = "gateway")]
+pub mod gateway;
 pub mod guild_config;
 pub mod ports;
 pub mod presets;

@@ -11,6 +11,31 @@ pub struct ChatMessage {
     pub content: String,
     /// An embed, as Discord's JSON embed object.
     pub embed: Option<String>,
+    /// Which mentions in `content` may ping.
+    pub allowed_mentions: AllowedMentions,
+}
+
+/// Which mentions of a [`ChatMessage`] may ping (Discord's `allowed_mentions.parse`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum AllowedMentions {
+    /// User mentions only (the default).
+    #[default]
+    Users,
+    /// User and role mentions (announcements that ping a role).
+    UsersAndRoles,
+    /// User mentions plus `@everyone` / `@here` (audit alerts).
+    UsersAndEveryone,
+}
+
+impl AllowedMentions {
+    /// The `allowed_mentions.parse` list Discord expects.
+    pub fn parse(self) -> &'static [&'static str] {
+        match self {
+            AllowedMentions::Users => &["users"],
+            AllowedMentions::UsersAndRoles => &["users", "roles"],
+            AllowedMentions::UsersAndEveryone => &["users", "everyone"],
+        }
+    }
 }
 
 /// Where a [`ChatMessage`] goes.

@@ -241,6 +241,12 @@ pub struct DiscordConfig {
     pub shard_count: u32,
     /// The bot's total number of shards; 0 runs the single shard 0 of 1.
     pub shard_total: u32,
+    /// Seconds between the daily announcer's checks of alttpr.com; unset is 300.
+    pub daily_interval_secs: Option<u64>,
+    /// Seconds between the async tournament's start-timeout and 12-hour checks; unset is 60.
+    pub async_enforcement_interval_secs: Option<u64>,
+    /// Seconds between the async tournament's score recalculations; unset is 3600.
+    pub async_scoring_interval_secs: Option<u64>,
 }
 
 /// The audit Discord bot.
@@ -251,13 +257,38 @@ pub struct AuditConfig {
     pub token: Secret,
     /// Days message history is kept.
     pub retention_days: u32,
+    /// Seconds between two prunes of old message history (the first runs at start).
+    pub prune_interval_secs: u64,
+    /// Channels whose guild messages are neither recorded nor reported.
+    pub excluded_channels: Vec<u64>,
+    /// Discord's list of SHA-256 hashes of phishing domains (JSON array of hex strings).
+    pub bad_domains_url: String,
+    /// Seconds the bad-domain list is kept before it is downloaded again.
+    pub bad_domains_refresh_secs: u64,
+    /// Plain-HTTP host:port that replaces `discord.com` for the audit bot (tests).
+    pub http_proxy: String,
+    /// Gateway URL that replaces `wss://gateway.discord.gg` for the audit bot (tests).
+    pub gateway_url: String,
 }
+
+/// The channels the Python audit bot meant to leave out of its history.
+pub const AUDIT_EXCLUDED_CHANNELS: [u64; 3] = [
+    694_710_452_478_803_968,
+    694_710_286_455_930_911,
+    606_873_327_839_215_616,
+];
 
 impl Default for AuditConfig {
     fn default() -> Self {
         Self {
             token: Secret::default(),
             retention_days: 30,
+            prune_interval_secs: 86_400,
+            excluded_channels: AUDIT_EXCLUDED_CHANNELS.to_vec(),
+            bad_domains_url: "https://cdn.discordapp.com/bad-domains/hashes.json".to_owned(),
+            bad_domains_refresh_secs: 3_600,
+            http_proxy: String::new(),
+            gateway_url: String::new(),
         }
     }
 }
@@ -380,12 +411,16 @@ pub struct SpoilersConfig {
 pub struct SpeedGamingConfig {
     /// API base (`SG_API_ENDPOINT`).
     pub api_endpoint: String,
+    /// In debug mode, where the episode files `sg_1.json`, `sg_2.json` and `sg_3.json` of the
+    /// `test` event are read from; unset, debug mode asks the API for those episodes.
+    pub debug_fixtures_dir: Option<PathBuf>,
 }
 
 impl Default for SpeedGamingConfig {
     fn default() -> Self {
         Self {
             api_endpoint: "https://speedgaming.org/api".into(),
+            debug_fixtures_dir: None,
         }
     }
 }
@@ -424,6 +459,13 @@ pub struct TournamentConfig {
     pub config_enabled: bool,
     /// The registry file.
     pub registry_file: PathBuf,
+    /// Seconds between room-creation passes; unset is 300 (15 in debug mode).
+    pub create_races_interval_secs: Option<u64>,
+    /// Seconds between `week_races` passes (scheduled events, scheduling needs,
+    /// reminders); unset is 900 (15 in debug mode).
+    pub week_races_interval_secs: Option<u64>,
+    /// Seconds between bad-Discord reports; unset is 14,400 (15 in debug mode).
+    pub bad_discord_interval_secs: Option<u64>,
 }
 
 impl Default for TournamentConfig {
@@ -431,6 +473,9 @@ impl Default for TournamentConfig {
         Self {
             config_enabled: false,
             registry_file: PathBuf::from("config/tournaments.yaml"),
+            create_races_interval_secs: None,
+            week_races_interval_secs: None,
+            bad_discord_interval_secs: None,
         }
     }
 }
@@ -598,6 +643,24 @@ mod tests {
             assert_eq!(creds.client_secret.expose(), "csecret");
             assert_eq!(c.discord.main_tournament_servers, vec![123, 456]);
             assert_eq!(c.database.url, "mysql://sahasrahbot:pw@db:3306/sahasrahbot");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn loop_intervals_are_unset_by_default_and_settable() {
+        Jail::expect_with(|jail| {
+            let c = load_in(jail).expect("valid");
+            assert_eq!(c.tournament.create_races_interval_secs, None);
+            assert_eq!(c.discord.daily_interval_secs, None);
+            jail.set_env("SAHASRAHBOT_TOURNAMENT__CREATE_RACES_INTERVAL_SECS", "60");
+            jail.set_env("SAHASRAHBOT_TOURNAMENT__BAD_DISCORD_INTERVAL_SECS", "3600");
+            jail.set_env("SAHASRAHBOT_DISCORD__DAILY_INTERVAL_SECS", "120");
+            let c = load_in(jail).expect("valid");
+            assert_eq!(c.tournament.create_races_interval_secs, Some(60));
+            assert_eq!(c.tournament.week_races_interval_secs, None);
+            assert_eq!(c.tournament.bad_discord_interval_secs, Some(3600));
+            assert_eq!(c.discord.daily_interval_secs, Some(120));
             Ok(())
         });
     }

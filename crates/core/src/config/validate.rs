@@ -136,6 +136,18 @@ impl Config {
         if self.audit.retention_days == 0 {
             p.push(Problem::new("audit.retention_days", "must be at least 1"));
         }
+        if self.audit.prune_interval_secs == 0 {
+            p.push(Problem::new(
+                "audit.prune_interval_secs",
+                "must be at least 1",
+            ));
+        }
+        if self.audit.bad_domains_refresh_secs == 0 {
+            p.push(Problem::new(
+                "audit.bad_domains_refresh_secs",
+                "must be at least 1",
+            ));
+        }
 
         let rt = &self.racetime;
         if rt.host.trim().is_empty() {
