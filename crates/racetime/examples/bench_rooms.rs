@@ -9,9 +9,10 @@
 //!    evenly, for the load window; the bot's `ping` command answers `pong <seq>`. The child
 //!    timestamps each chat when it hands it to the socket and each reply when it reads the bot's
 //!    frame (latency), and counts commands without a reply after a grace period (lost). The bot
-//!    measures its own CPU time over the window (all threads, `/proc/self/task/*/schedstat`)
-//!    and divides it by the replies; that includes the rooms' keepalive pings and the echo of
-//!    every reply.
+//!    measures its own CPU time over the window (all threads, `/proc/self/task/*/schedstat`;
+//!    the fake's CPU is in the child process and not counted) and divides it by the replies;
+//!    that includes any keepalive pings and the echo of every reply. It also reports its
+//!    user/system split (`/proc/self/stat`) and its threads' context switches.
 //!
 //! The open-file soft limit is raised to the hard limit (by re-running through `sh -c ulimit`);
 //! when N sockets do not fit under it, N is capped and the result says so.
@@ -21,7 +22,9 @@
 //! ```
 //!
 //! `--runtime current` runs the bot on a current-thread tokio runtime instead of the default
-//! multi-thread one.
+//! multi-thread one. `--tls` puts a TLS front (the self-signed certificate of
+//! `tests/fixtures/`, trusted as an extra root) before the fake in the child process, so every
+//! room takes the client's `wss` path, as against production racetime.gg.
 //!
 //! The last line of output is `RESULT {json}`.
 
@@ -38,6 +41,9 @@ use sahasrahbot_racetime::{
 use sahasrahbot_testkit::racetime::{FakeConfig, FakeRacetime, NewRace};
 use serde_json::json;
 use tracing::info;
+
+#[path = "../tests/common/tls_front.rs"]
+mod tls_front;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -89,6 +95,43 @@ fn thread_cpu_ns() -> HashMap<String, u64> {
     out
 }
 
+/// Context switches of each thread of this process (voluntary + involuntary, from
+/// `/proc/self/task/*/status`): every time a thread sleeps and is woken again.
+fn thread_switches() -> HashMap<String, u64> {
+    let mut out = HashMap::new();
+    let Ok(dir) = std::fs::read_dir("/proc/self/task") else {
+        return out;
+    };
+    for entry in dir.flatten() {
+        let Ok(status) = std::fs::read_to_string(entry.path().join("status")) else {
+            continue;
+        };
+        let n: u64 = status
+            .lines()
+            .filter_map(|l| {
+                l.strip_prefix("voluntary_ctxt_switches:")
+                    .or_else(|| l.strip_prefix("nonvoluntary_ctxt_switches:"))
+            })
+            .filter_map(|v| v.trim().parse::<u64>().ok())
+            .sum();
+        out.insert(entry.file_name().to_string_lossy().into_owned(), n);
+    }
+    out
+}
+
+/// User and system CPU time of the whole process (exited threads included), milliseconds,
+/// from `/proc/self/stat` (clock ticks of 10 ms).
+fn process_user_sys_ms() -> Option<(f64, f64)> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    // USER_HZ is 100 on Linux.
+    Some((utime * 10.0, stime * 10.0))
+}
+
 /// CPU time spent between two snapshots (threads that exited in between are missed).
 fn cpu_delta_ns(before: &HashMap<String, u64>, after: &HashMap<String, u64>) -> u64 {
     after
@@ -121,15 +164,21 @@ fn ms(d: Duration) -> f64 {
 
 /// Child: serve the fake with `rooms` open rooms, print the port, then obey stdin:
 /// `load <seconds>` runs the command load and prints its result; EOF ends the process.
-async fn serve(rooms: usize) -> Result<(), BoxError> {
+async fn serve(rooms: usize, tls: bool) -> Result<(), BoxError> {
     let fake = FakeRacetime::start().await?;
+    // Kept alive for the whole run; its relays are in this (the fake's) process.
+    let front = if tls {
+        Some(tls_front::start(fake.port()).await?)
+    } else {
+        None
+    };
     fake.set_quiet(true);
     let names: Vec<String> = (0..rooms)
         .map(|_| fake.open_race(NewRace::default()))
         .collect();
     let user = fake.add_user("Bencher", false);
     let mut out = std::io::stdout();
-    writeln!(out, "{}", fake.port())?;
+    writeln!(out, "{}", front.as_ref().map_or(fake.port(), |f| f.port))?;
     out.flush()?;
     let (line_tx, mut lines) = tokio::sync::mpsc::unbounded_channel::<String>();
     std::thread::spawn(move || {
@@ -227,6 +276,7 @@ struct Args {
     rooms: usize,
     seconds: f64,
     current_thread: bool,
+    tls: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, BoxError> {
@@ -234,6 +284,7 @@ fn parse_args(args: &[String]) -> Result<Args, BoxError> {
         rooms: 1000,
         seconds: 20.0,
         current_thread: false,
+        tls: false,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -247,6 +298,7 @@ fn parse_args(args: &[String]) -> Result<Args, BoxError> {
                     _ => return Err("--runtime is current or multi".into()),
                 }
             }
+            "--tls" => out.tls = true,
             n if n.parse::<usize>().is_ok() => out.rooms = n.parse()?,
             other => return Err(format!("unknown argument {other}").into()),
         }
@@ -286,6 +338,7 @@ async fn bench(args: Args) -> Result<(), BoxError> {
         rooms: asked,
         seconds,
         current_thread,
+        tls,
     } = args;
     let (soft, hard) = nofile_limits().unwrap_or((1024, 1024));
     let fit = soft.saturating_sub(FD_RESERVE) as usize;
@@ -300,6 +353,7 @@ async fn bench(args: Args) -> Result<(), BoxError> {
 
     let mut child = Command::new(std::env::current_exe()?)
         .args(["--serve", &rooms.to_string()])
+        .args(tls.then_some("--tls"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()?;
@@ -312,6 +366,10 @@ async fn bench(args: Args) -> Result<(), BoxError> {
 
     let mut config = BotConfig::new(fake.category, fake.client_id, fake.client_secret)
         .with_host(HostConfig::insecure("127.0.0.1", port));
+    if tls {
+        config.host.secure = true;
+        config = config.with_root_certificate(tls_front::CERT_DER);
+    }
     config.join_concurrency = 64;
     // One discovery pass: with thousands of rooms the fake's category feed is huge, and a
     // re-scan during the load window would measure the fake, not the rooms.
@@ -350,6 +408,8 @@ async fn bench(args: Args) -> Result<(), BoxError> {
         "idle rooms (bot process only)"
     );
 
+    let switches_before = thread_switches();
+    let user_sys_before = process_user_sys_ms().ok_or("cannot read /proc/self/stat")?;
     let cpu_before = thread_cpu_ns();
     if cpu_before.is_empty() {
         return Err("cannot read /proc/self/task/*/schedstat".into());
@@ -368,7 +428,12 @@ async fn bench(args: Args) -> Result<(), BoxError> {
     if cpu_after.is_empty() {
         return Err("cannot read /proc/self/task/*/schedstat".into());
     }
+    let user_sys_after = process_user_sys_ms().ok_or("cannot read /proc/self/stat")?;
+    let switches_after = thread_switches();
     let cpu_ns = cpu_delta_ns(&cpu_before, &cpu_after);
+    let switches = cpu_delta_ns(&switches_before, &switches_after);
+    let user_ms = user_sys_after.0 - user_sys_before.0;
+    let sys_ms = user_sys_after.1 - user_sys_before.1;
     let wall = wall.elapsed();
     let rss_loaded = rss_kib().ok_or("cannot read /proc/self/status")?;
     let replied = load["replied"].as_u64().unwrap_or(0);
@@ -388,6 +453,7 @@ async fn bench(args: Args) -> Result<(), BoxError> {
 
     let result = json!({
         "runtime": if current_thread { "current_thread" } else { "multi_thread" },
+        "tls": tls,
         "rooms_asked": asked,
         "rooms": rooms,
         "joined": joined,
@@ -402,6 +468,10 @@ async fn bench(args: Args) -> Result<(), BoxError> {
         "load_seconds": seconds,
         "cpu_ms": cpu_ns as f64 / 1e6,
         "cpu_per_command_ms": cpu_per_command_ms,
+        "user_ms": user_ms,
+        "sys_ms": sys_ms,
+        "context_switches": switches,
+        "switches_per_command": switches as f64 / replied.max(1) as f64,
         "sent": load["sent"],
         "replied": load["replied"],
         "lost": load["lost"],
@@ -424,7 +494,8 @@ fn main() -> Result<(), BoxError> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--serve") {
         let rooms = args.get(1).map(|n| n.parse()).transpose()?.unwrap_or(1000);
-        return tokio::runtime::Runtime::new()?.block_on(serve(rooms));
+        let tls = args.get(2).map(String::as_str) == Some("--tls");
+        return tokio::runtime::Runtime::new()?.block_on(serve(rooms, tls));
     }
     if let Some(status) = reexec_with_raised_limit() {
         std::process::exit(status?.code().unwrap_or(1));

@@ -208,10 +208,21 @@ impl RaceSettings {
 }
 
 /// The HTTP side of racetime.gg for one category bot.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Api {
     pub(crate) http: reqwest::Client,
     pub(crate) host: HostConfig,
+    /// The room sockets' TLS connector (`wss` hosts only), shared by every room of the bot.
+    pub(crate) tls: Option<tokio_rustls::TlsConnector>,
+}
+
+impl std::fmt::Debug for Api {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Api")
+            .field("host", &self.host)
+            .field("tls", &self.tls.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Deserialize)]
@@ -226,13 +237,23 @@ struct ValidationBody {
 }
 
 impl Api {
-    pub(crate) fn new(host: HostConfig) -> Result<Self> {
-        let http = reqwest::Client::builder()
+    /// `extra_roots`: DER certificates trusted on top of the usual roots, for HTTP and the room
+    /// sockets alike.
+    pub(crate) fn new(host: HostConfig, extra_roots: &[Vec<u8>]) -> Result<Self> {
+        let mut http = reqwest::Client::builder()
             .user_agent(concat!("sahasrahbot-racetime/", env!("CARGO_PKG_VERSION")))
             .timeout(Duration::from_secs(30))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
-        Ok(Self { http, host })
+            .redirect(reqwest::redirect::Policy::none());
+        for der in extra_roots {
+            http = http.add_root_certificate(reqwest::Certificate::from_der(der)?);
+        }
+        let http = http.build()?;
+        let tls = if host.secure {
+            Some(crate::tls::connector(extra_roots)?)
+        } else {
+            None
+        };
+        Ok(Self { http, host, tls })
     }
 
     pub(crate) async fn token(&self, client_id: &str, client_secret: &str) -> Result<AccessToken> {

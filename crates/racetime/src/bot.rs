@@ -33,6 +33,8 @@ struct Inner<F: HandlerFactory> {
     cancel: CancellationToken,
     tracker: TaskTracker,
     join_lock: tokio::sync::Mutex<()>,
+    /// Stops the shutdown watcher when the bot is dropped.
+    _watcher: tokio_util::sync::DropGuard,
 }
 
 /// A racetime.gg bot for one category. Cheap to clone.
@@ -68,14 +70,32 @@ impl<F: HandlerFactory> Bot<F> {
         registry: HandlerRegistry,
         cancel: CancellationToken,
     ) -> Result<Self> {
-        // tokio-tungstenite builds its TLS config with rustls' process-wide default provider,
-        // which is ambiguous (a panic on the first wss connect) if the final binary enables
-        // more than one. Pin ring unless the application already chose one.
+        // The room sockets' TLS config names ring itself (`tls.rs`); other rustls users in
+        // the process may rely on the process-wide default provider, which is ambiguous (a
+        // panic on first use) if the final binary enables more than one. Pin ring unless the
+        // application already chose one.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let api = Arc::new(Api::new(config.host.clone())?);
+        let api = Arc::new(Api::new(
+            config.host.clone(),
+            &config.extra_root_certificates,
+        )?);
         let token = api.token(&config.client_id, &config.client_secret).await?;
         info!(category = %config.category, expires_in = ?token.expires_in, "authorized with racetime.gg");
         let (token_tx, token_rx) = watch::channel(Arc::new(token));
+        // Room tasks check the cancellation token when signalled, not on every wake-up. The
+        // watcher also ends when the bot is dropped uncancelled.
+        let watcher_stop = CancellationToken::new();
+        tokio::spawn({
+            let cancel = cancel.clone();
+            let stop = watcher_stop.clone();
+            let registry = registry.clone();
+            async move {
+                tokio::select! {
+                    _ = cancel.cancelled() => registry.signal_all(),
+                    _ = stop.cancelled() => {}
+                }
+            }
+        });
         Ok(Self {
             inner: Arc::new(Inner {
                 config: Arc::new(config),
@@ -89,6 +109,7 @@ impl<F: HandlerFactory> Bot<F> {
                 cancel,
                 tracker: TaskTracker::new(),
                 join_lock: tokio::sync::Mutex::new(()),
+                _watcher: watcher_stop.drop_guard(),
             }),
         })
     }
@@ -178,6 +199,7 @@ impl<F: HandlerFactory> Bot<F> {
                         info!(expires_in = ?token.expires_in, "token refreshed");
                         // Every room task watches this and reconnects with the new token.
                         self.inner.token_tx.send_replace(Arc::new(token));
+                        self.inner.registry.signal_all();
                         break;
                     }
                     Err(e) => {
@@ -300,7 +322,7 @@ impl<F: HandlerFactory> Bot<F> {
             self.inner.api.clone(),
             self.inner.token_rx.clone(),
             self.inner.refresh.clone(),
-            self.inner.cancel.child_token(),
+            self.inner.cancel.clone(),
             self.inner.registry.clone(),
             Arc::new(WeakBot(Arc::downgrade(&self.inner))),
         );
@@ -346,6 +368,13 @@ impl<F: HandlerFactory> Bot<F> {
     /// `GET /user/{id}/data` (the public profile, as JSON).
     pub async fn get_user(&self, user_id: &str) -> Result<serde_json::Value> {
         self.inner.api.user(user_id).await
+    }
+}
+
+impl<F: HandlerFactory> Drop for Inner<F> {
+    fn drop(&mut self) {
+        // The token watch closes with the bot: its rooms see that and leave.
+        self.registry.signal_all();
     }
 }
 
@@ -395,5 +424,9 @@ impl<F: HandlerFactory> BotOps for WeakBot<F> {
     fn get_team(&self, slug: String) -> BoxFuture<'static, Result<Team>> {
         let bot = self.bot();
         Box::pin(async move { bot?.get_team(&slug).await })
+    }
+
+    fn is_gone(&self) -> bool {
+        self.0.strong_count() == 0
     }
 }

@@ -117,8 +117,9 @@ pub struct BotConfig {
     /// After a token refresh each room reconnects at a random moment within this window (the
     /// old token stays valid for [`BotConfig::token_refresh_margin`]). Default 60 s.
     pub token_reconnect_spread: Duration,
-    /// Liveness ping on every room socket; three intervals without any frame count as a lost
-    /// connection. Default 30 s.
+    /// Liveness ping on a room socket after this long without any frame from the server (a
+    /// busy room does not ping); three intervals without any frame count as a lost connection.
+    /// Default 30 s.
     pub ping_interval: Duration,
     /// Chat command prefix. Default `!`.
     pub command_prefix: String,
@@ -126,6 +127,10 @@ pub struct BotConfig {
     pub max_message_size: usize,
     /// How many rooms are joined concurrently during a scan. Default 8.
     pub join_concurrency: usize,
+    /// DER-encoded certificates trusted in addition to the webpki roots, for HTTPS and the room
+    /// sockets (a private racetime-app, a test server's self-signed certificate). Certificates
+    /// are always verified. Default none.
+    pub extra_root_certificates: Vec<Vec<u8>>,
 }
 
 impl std::fmt::Debug for BotConfig {
@@ -139,6 +144,10 @@ impl std::fmt::Debug for BotConfig {
             .field("reconnect_backoff", &self.reconnect_backoff)
             .field("max_reconnect_failures", &self.max_reconnect_failures)
             .field("command_prefix", &self.command_prefix)
+            .field(
+                "extra_root_certificates",
+                &self.extra_root_certificates.len(),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -176,12 +185,20 @@ impl BotConfig {
             command_prefix: "!".to_owned(),
             max_message_size: 1 << 20,
             join_concurrency: 8,
+            extra_root_certificates: Vec::new(),
         }
     }
 
     /// Same config pointed at another host.
     pub fn with_host(mut self, host: HostConfig) -> Self {
         self.host = host;
+        self
+    }
+
+    /// Same config that also trusts this DER-encoded certificate (see
+    /// [`BotConfig::extra_root_certificates`]).
+    pub fn with_root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.extra_root_certificates.push(der.into());
         self
     }
 }

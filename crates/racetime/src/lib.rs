@@ -75,6 +75,7 @@ mod handler;
 pub mod model;
 mod registry;
 mod room;
+mod tls;
 
 pub use api::RaceSettings;
 pub use bot::{Bot, DefaultFactory};

@@ -498,22 +498,22 @@ impl ServerMessage {
     /// Parses one text frame. Unknown types are [`ServerMessage::Other`]; only frames that are
     /// not JSON objects with a string `type`, or whose known payload cannot be read, fail.
     pub fn parse(text: &str) -> Result<Self> {
-        // Fast path for the frames every room sees: read the type, then deserialize the payload
-        // straight from the text (no `Value` tree). Anything unusual takes the tolerant path.
-        if let Ok(Kind { kind }) = serde_json::from_str::<Kind<'_>>(text) {
-            match &*kind {
-                "chat.message" => {
-                    if let Ok(f) = serde_json::from_str::<MessageFrame>(text) {
-                        return Ok(Self::ChatMessage(Box::new(f.message.0)));
-                    }
-                }
-                "race.data" => {
-                    if let Ok(f) = serde_json::from_str::<RaceFrame>(text) {
-                        return Ok(Self::RaceData(Box::new(f.race.0)));
-                    }
-                }
-                "race.renders" => return Ok(Self::RaceRenders),
-                "pong" => return Ok(Self::Pong),
+        // Fast path for the frames every room sees: one pass over the text, the payload
+        // deserialized straight into its type (no `Value` tree), whichever order the keys come
+        // in. Anything unusual takes the tolerant path.
+        if let Ok(Fast {
+            kind: Some(kind),
+            message,
+            race,
+        }) = serde_json::from_str::<Fast<'_>>(text)
+        {
+            match (&*kind, message, race) {
+                ("chat.message", Some(m), _) => return Ok(Self::ChatMessage(Box::new(m))),
+                ("chat.pin", Some(m), _) => return Ok(Self::ChatPin(Box::new(m))),
+                ("chat.unpin", Some(m), _) => return Ok(Self::ChatUnpin(Box::new(m))),
+                ("race.data", _, Some(r)) => return Ok(Self::RaceData(Box::new(r))),
+                ("race.renders", ..) => return Ok(Self::RaceRenders),
+                ("pong", ..) => return Ok(Self::Pong),
                 _ => {}
             }
         }
@@ -554,21 +554,71 @@ impl ServerMessage {
     }
 }
 
-/// Just the `type` of a frame (other fields are skipped, not built).
-#[derive(Deserialize)]
-struct Kind<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: std::borrow::Cow<'a, str>,
+/// One pass over a frame: its `type`, and a `message` or `race` object read straight into its
+/// type (before the `type` is known, speculatively: a payload of another shape fails the fast
+/// path, and the frame takes the tolerant one).
+struct Fast<'a> {
+    kind: Option<std::borrow::Cow<'a, str>>,
+    message: Option<ChatMessage>,
+    race: Option<RaceData>,
 }
 
+/// The keys [`Fast`] reads, identified without allocating.
 #[derive(Deserialize)]
-struct MessageFrame {
-    message: ObjectOnly<ChatMessage>,
+#[serde(field_identifier, rename_all = "lowercase")]
+enum FastKey {
+    Type,
+    Message,
+    Race,
+    #[serde(other)]
+    Other,
 }
 
+/// A string borrowed from the frame when it has no escapes.
 #[derive(Deserialize)]
-struct RaceFrame {
-    race: ObjectOnly<RaceData>,
+struct BorrowedStr<'a>(#[serde(borrow)] std::borrow::Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Fast<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Fast<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a frame object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Fast<'de>, A::Error> {
+                let mut out = Fast {
+                    kind: None,
+                    message: None,
+                    race: None,
+                };
+                while let Some(key) = map.next_key::<FastKey>()? {
+                    let kind = out.kind.as_deref();
+                    match key {
+                        FastKey::Type => out.kind = Some(map.next_value::<BorrowedStr<'de>>()?.0),
+                        FastKey::Message
+                            if kind.is_none_or(|k| {
+                                matches!(k, "chat.message" | "chat.pin" | "chat.unpin")
+                            }) =>
+                        {
+                            out.message = Some(map.next_value::<ObjectOnly<ChatMessage>>()?.0);
+                        }
+                        FastKey::Race if kind.is_none_or(|k| k == "race.data") => {
+                            out.race = Some(map.next_value::<ObjectOnly<RaceData>>()?.0);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Visit)
+    }
 }
 
 /// A struct that must come as a JSON object (serde would also accept an array), as
@@ -665,6 +715,39 @@ mod tests {
         .unwrap();
         assert!(matches!(m, ServerMessage::ChatMessage(c) if c.message == "!x" && c.is_bot));
         assert!(ServerMessage::parse("not json").is_err());
+        // The payload may come before the type (a serializer with sorted keys).
+        let m = ServerMessage::parse(
+            r#"{"date":"x","message":{"id":"m","message":"!ping 1","user":{"id":"u","name":"U"}},"type":"chat.message"}"#,
+        )
+        .unwrap();
+        assert!(
+            matches!(m, ServerMessage::ChatMessage(c) if c.message == "!ping 1" && c.user.as_ref().is_some_and(|u| u.id == "u"))
+        );
+        let m = ServerMessage::parse(r#"{"message":{"id":"p","message":"x"},"type":"chat.pin"}"#)
+            .unwrap();
+        assert!(matches!(m, ServerMessage::ChatPin(c) if c.id == "p"));
+        let m = ServerMessage::parse(r#"{"type":"chat.unpin","message":{"id":"p"}}"#).unwrap();
+        assert!(matches!(m, ServerMessage::ChatUnpin(c) if c.id == "p"));
+        let m = ServerMessage::parse(r#"{"race":{"name":"a/b","version":7},"type":"race.data"}"#)
+            .unwrap();
+        assert!(matches!(m, ServerMessage::RaceData(r) if r.version == 7 && r.name == "a/b"));
+        // `chat.dm` carries only an id in `message`: a string, in either order.
+        for text in [
+            r#"{"message":"abc","from_bot":"B","type":"chat.dm"}"#,
+            r#"{"type":"chat.dm","message":"abc","from_bot":"B"}"#,
+        ] {
+            let m = ServerMessage::parse(text).unwrap();
+            assert!(
+                matches!(&m, ServerMessage::ChatDm { message, from_bot, .. } if message == "abc" && from_bot.as_deref() == Some("B")),
+                "{m:?}"
+            );
+        }
+        // A type with an escape still takes the fast path's answer.
+        assert!(matches!(
+            ServerMessage::parse(r#"{"type":"pon\u0067"}"#).unwrap(),
+            ServerMessage::Pong
+        ));
+        assert!(ServerMessage::parse(r#"{"message":{"id":"m"}}"#).is_err());
         assert!(ServerMessage::parse(r#"{"no":"type"}"#).is_err());
         assert!(ServerMessage::parse(r#"{"type":"race.data","race":5}"#).is_err());
     }

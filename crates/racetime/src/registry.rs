@@ -126,6 +126,14 @@ impl HandlerRegistry {
         Ok(())
     }
 
+    /// Asks every live room to check its cancellation token and token watch (room tasks do not
+    /// poll those on every wake-up). Harmless for rooms of other bots: nothing changed for them.
+    pub(crate) fn signal_all(&self) {
+        for handle in self.read().values() {
+            handle.room().inner.outbox.signal();
+        }
+    }
+
     /// Removes the room if it is still the instance `id`.
     pub(crate) fn remove(&self, name: &str, id: u64) {
         let mut map = self.write();

@@ -63,12 +63,24 @@ pub(crate) enum Outgoing {
     Inject(Box<ChatMessage>, oneshot::Sender<CommandOutcome>),
 }
 
-/// A tiny unbounded queue (a tokio channel preallocates a 32-slot block, about 1.5 KiB, which
-/// adds up over thousands of idle rooms; an empty `VecDeque` allocates nothing).
+/// What the room task takes from its [`Outbox`].
+pub(crate) enum Event {
+    /// A queued frame or injected command.
+    Item(Outgoing),
+    /// Something outside the room changed (shutdown, a new token): check the cancellation token
+    /// and the token watch. Room loops do not poll those on every wake-up (the token watch is
+    /// shared by every room of a bot, and each poll takes its locks).
+    Control,
+}
+
+/// A tiny unbounded queue with one consumer, the room task (a tokio channel preallocates a
+/// 32-slot block, about 1.5 KiB, which adds up over thousands of idle rooms; an empty
+/// `VecDeque` allocates nothing, and an `AtomicWaker` registers without a waiter list).
 #[derive(Default)]
 pub(crate) struct Outbox {
     queue: std::sync::Mutex<std::collections::VecDeque<Outgoing>>,
-    notify: tokio::sync::Notify,
+    waker: futures_util::task::AtomicWaker,
+    control: std::sync::atomic::AtomicBool,
     closed: std::sync::atomic::AtomicBool,
 }
 
@@ -83,19 +95,48 @@ impl Outbox {
             return Err(item);
         }
         self.lock().push_back(item);
-        // Stores a permit if the task is not waiting right now, so the wake-up is not lost.
-        self.notify.notify_one();
+        self.waker.wake();
         Ok(())
     }
 
-    /// Waits for the next item. Cancel-safe: an item is only taken when it is returned.
-    async fn recv(&self) -> Outgoing {
-        loop {
-            if let Some(item) = self.lock().pop_front() {
-                return item;
-            }
-            self.notify.notified().await;
+    /// Forgets the room task's waker while the task is running anyway: what is pushed now is
+    /// seen by its next `recv` without waking (and polling) the task once more.
+    fn disarm(&self) {
+        drop(self.waker.take());
+    }
+
+    /// Asks the room task to check its cancellation token and token watch.
+    pub(crate) fn signal(&self) {
+        self.control
+            .store(true, std::sync::atomic::Ordering::Release);
+        self.waker.wake();
+    }
+
+    fn poll_event(&self) -> Option<Event> {
+        if self
+            .control
+            .swap(false, std::sync::atomic::Ordering::AcqRel)
+        {
+            return Some(Event::Control);
         }
+        self.try_recv().map(Event::Item)
+    }
+
+    /// Waits for the next event. Cancel-safe: an item is only taken when it is returned. Only
+    /// the room task may wait (one waker).
+    async fn recv(&self) -> Event {
+        std::future::poll_fn(|cx| {
+            if let Some(event) = self.poll_event() {
+                return std::task::Poll::Ready(event);
+            }
+            self.waker.register(cx.waker());
+            // A push between the check and the registration woke the old waker: look again.
+            match self.poll_event() {
+                Some(event) => std::task::Poll::Ready(event),
+                None => std::task::Poll::Pending,
+            }
+        })
+        .await
     }
 
     pub(crate) fn is_closed(&self) -> bool {
@@ -121,6 +162,8 @@ pub(crate) trait BotOps: Send + Sync {
     fn join(&self, name: String, force: bool) -> BoxFuture<'static, Result<Option<RoomHandle>>>;
     fn start_race(&self, settings: RaceSettings) -> BoxFuture<'static, Result<String>>;
     fn get_team(&self, slug: String) -> BoxFuture<'static, Result<Team>>;
+    /// The bot was dropped: its rooms leave.
+    fn is_gone(&self) -> bool;
 }
 
 pub(crate) struct RoomShared {
@@ -151,10 +194,16 @@ impl std::fmt::Debug for Room {
     }
 }
 
-/// A random `8-4-4-4-12` lowercase hex guid, built without per-byte formatting.
+/// A unique `8-4-4-4-12` lowercase hex guid: a random base drawn once per process plus a
+/// counter (the server only needs it unique, to drop a resent duplicate), built without
+/// per-byte formatting.
 fn new_guid() -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let b: [u8; 16] = rand::thread_rng().r#gen();
+    static BASE: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let base = *BASE.get_or_init(|| rand::thread_rng().r#gen());
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let b = base.wrapping_add(u128::from(n)).to_be_bytes();
     let mut out = String::with_capacity(36);
     for (i, x) in b.iter().enumerate() {
         if matches!(i, 4 | 6 | 8 | 10) {
@@ -386,6 +435,12 @@ impl Room {
         self.inner.bot.get_team(slug.to_owned()).await
     }
 
+    /// `GET /user/{id}/data` (the public profile, as JSON), like
+    /// [`Bot::get_user`](crate::Bot::get_user).
+    pub async fn get_user(&self, user_id: &str) -> Result<serde_json::Value> {
+        self.inner.api.user(user_id).await
+    }
+
     /// Edits the room over HTTP (`POST /o/{category}/{slug}/edit`). The server resets missing
     /// fields, so every current setting is sent with `change` applied on top. Refused for
     /// finished/cancelled races; `invitational` and `team_race` cannot be edited.
@@ -480,63 +535,62 @@ pub(crate) fn new_room<H: RaceHandler>(
 }
 
 type TlsSocket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+    tokio_tungstenite::WebSocketStream<tokio_rustls::client::TlsStream<tokio::net::TcpStream>>;
 
-/// A room's websocket. The TLS variant is boxed: its rustls state is about 1 KiB that a plain
-/// socket (a local racetime-app, the fake) would otherwise carry too.
-#[expect(
-    clippy::large_enum_variant,
-    reason = "the plain socket lives inline in the room task; boxing it would only add an allocation"
-)]
+/// A room's websocket, boxed: the room task's state keeps more than one slot for a value it
+/// moves between await points (the connect result, the live socket), and a pointer is cheaper
+/// to repeat than the socket. The TLS variant also carries rustls' state (about 1 KiB) that a
+/// plain socket (a local racetime-app, the fake) does not need.
 enum Socket {
-    Plain(tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>),
+    Plain(Box<tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>>),
     Tls(Box<TlsSocket>),
 }
 
 type WsResult<T> = std::result::Result<T, tokio_tungstenite::tungstenite::Error>;
 
-/// The client handshake over a plain TCP stream, reading exactly the response head, then a
-/// websocket with a fresh `read_buffer_size` buffer. tungstenite's own handshake hands its 4 KiB
-/// handshake buffer (and more) over to the socket, where it stays for the room's lifetime: about
-/// 8 KiB per idle room.
-async fn plain_handshake(
+/// The client handshake over any stream (plain TCP, or TLS the room task set up itself),
+/// reading just the response head; the bytes read past it (frames the server sent right
+/// behind it) go to the websocket, which starts with a fresh `read_buffer_size` buffer.
+/// tungstenite's own handshake hands its 4 KiB handshake buffer (and more) over to the socket,
+/// where it stays for the room's lifetime: about 8 KiB per idle room.
+async fn ws_handshake<S>(
     req: tokio_tungstenite::tungstenite::handshake::client::Request,
-    mut tcp: tokio::net::TcpStream,
+    mut stream: S,
     config: Option<WebSocketConfig>,
-) -> WsResult<tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>> {
+) -> WsResult<tokio_tungstenite::WebSocketStream<S>>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio_tungstenite::tungstenite::Error as WsError;
     use tokio_tungstenite::tungstenite::error::ProtocolError;
     use tokio_tungstenite::tungstenite::handshake::client::generate_request;
     use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+    use tokio_tungstenite::tungstenite::protocol::Role;
 
     const MAX_HEAD: usize = 16 * 1024;
     let (request, key) = generate_request(req)?;
-    tcp.write_all(&request).await?;
-    // Peek, and consume only up to the blank line: the frames behind it belong to the socket.
+    stream.write_all(&request).await?;
+    stream.flush().await?;
     let mut head: Vec<u8> = Vec::new();
     let mut buf = [0u8; 1024];
-    loop {
-        let n = tcp.peek(&mut buf).await?;
+    let end = loop {
+        let n = stream.read(&mut buf).await?;
         if n == 0 {
             return Err(WsError::Protocol(ProtocolError::HandshakeIncomplete));
         }
-        let carried = head.len().min(3);
-        let mut window = head[head.len() - carried..].to_vec();
-        window.extend_from_slice(&buf[..n]);
-        let take = match window.windows(4).position(|w| w == b"\r\n\r\n") {
-            Some(pos) => pos + 4 - carried,
-            None => n,
-        };
-        tcp.read_exact(&mut buf[..take]).await?;
-        head.extend_from_slice(&buf[..take]);
-        if head.ends_with(b"\r\n\r\n") {
-            break;
+        // The blank line may straddle two reads.
+        let from = head.len().saturating_sub(3);
+        head.extend_from_slice(&buf[..n]);
+        if let Some(pos) = head[from..].windows(4).position(|w| w == b"\r\n\r\n") {
+            break from + pos + 4;
         }
         if head.len() > MAX_HEAD {
             return Err(WsError::Protocol(ProtocolError::HandshakeIncomplete));
         }
-    }
+    };
+    let rest = head[end..].to_vec();
+    head.truncate(end);
     let text = String::from_utf8_lossy(&head);
     let mut lines = text.split("\r\n");
     let status: u16 = lines
@@ -579,12 +633,36 @@ async fn plain_handshake(
             ProtocolError::SecWebSocketAcceptKeyMismatch,
         ));
     }
-    Ok(tokio_tungstenite::WebSocketStream::from_raw_socket(
-        tcp,
-        tokio_tungstenite::tungstenite::protocol::Role::Client,
-        config,
-    )
-    .await)
+    drop(text);
+    drop(head);
+    Ok(if rest.is_empty() {
+        tokio_tungstenite::WebSocketStream::from_raw_socket(stream, Role::Client, config).await
+    } else {
+        tokio_tungstenite::WebSocketStream::from_partially_read(stream, rest, Role::Client, config)
+            .await
+    })
+}
+
+/// Connects TLS over `tcp` with the bot's shared connector (certificates verified against its
+/// roots), for the host of `url`.
+async fn tls_connect(
+    connector: &tokio_rustls::TlsConnector,
+    url: &url::Url,
+    tcp: tokio::net::TcpStream,
+) -> WsResult<tokio_rustls::client::TlsStream<tokio::net::TcpStream>> {
+    use tokio_rustls::rustls::pki_types::ServerName;
+    let name = match url.host() {
+        Some(url::Host::Domain(d)) => ServerName::try_from(d.to_owned())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?,
+        Some(url::Host::Ipv4(ip)) => ServerName::IpAddress(std::net::IpAddr::V4(ip).into()),
+        Some(url::Host::Ipv6(ip)) => ServerName::IpAddress(std::net::IpAddr::V6(ip).into()),
+        None => {
+            return Err(tokio_tungstenite::tungstenite::Error::Url(
+                tokio_tungstenite::tungstenite::error::UrlError::NoHostName,
+            ));
+        }
+    };
+    Ok(connector.connect(name, tcp).await?)
 }
 
 impl Socket {
@@ -605,7 +683,7 @@ impl Socket {
 
     async fn close(&mut self) -> WsResult<()> {
         match self {
-            Self::Plain(ws) => ws.close(None).await,
+            Self::Plain(ws) => (**ws).close(None).await,
             Self::Tls(ws) => (**ws).close(None).await,
         }
     }
@@ -641,20 +719,22 @@ impl Drop for Cleanup {
 }
 
 impl<H: RaceHandler> RoomTask<H> {
-    pub(crate) async fn run(mut self) {
+    /// The room task. Not an `async fn` wrapping another future: the task would then keep
+    /// `self` twice.
+    pub(crate) fn run(self) -> impl std::future::Future<Output = ()> + Send + 'static {
         let span =
             tracing::info_span!("room", room = %self.room.name(), category = %self.room.category());
-        async move {
-            // Also on panic: the room must leave the registry so discovery can join it again.
-            let _cleanup = Cleanup {
-                room: self.room.clone(),
-                registry: self.registry.clone(),
-            };
-            self.run_inner().await;
-            debug!("room task ended");
-        }
-        .instrument(span)
-        .await;
+        self.run_owned().instrument(span)
+    }
+
+    async fn run_owned(mut self) {
+        // Also on panic: the room must leave the registry so discovery can join it again.
+        let _cleanup = Cleanup {
+            room: self.room.clone(),
+            registry: self.registry.clone(),
+        };
+        self.run_inner().await;
+        debug!("room task ended");
     }
 
     fn ws_config(&self) -> WebSocketConfig {
@@ -685,20 +765,37 @@ impl<H: RaceHandler> RoomTask<H> {
             .map_err(|e| Error::InvalidRequest(format!("token is not a header value: {e}")))?;
         req.headers_mut().insert("Authorization", auth);
         let config = Some(self.ws_config());
+        let tls = self.room.inner.api.tls.clone();
         let connecting = async move {
-            if url.scheme() == "wss" {
-                let (ws, _) =
-                    tokio_tungstenite::connect_async_with_config(req, config, false).await?;
-                return Ok(Socket::Tls(Box::new(ws)));
-            }
             let host = url.host_str().unwrap_or_default();
-            let port = url.port_or_known_default().unwrap_or(80);
+            let secure = url.scheme() == "wss";
+            let port = url
+                .port_or_known_default()
+                .unwrap_or(if secure { 443 } else { 80 });
             let tcp = tokio::net::TcpStream::connect((host, port))
                 .await
                 .map_err(tokio_tungstenite::tungstenite::Error::Io)?;
-            Ok::<_, tokio_tungstenite::tungstenite::Error>(Socket::Plain(
-                plain_handshake(req, tcp, config).await?,
-            ))
+            if secure {
+                // The bot's shared connector (built when the host is secure); one built here
+                // would carry its own copy of the root store for the socket's lifetime.
+                let connector = match tls {
+                    Some(c) => c,
+                    None => crate::tls::connector(&[]).map_err(|e| {
+                        tokio_tungstenite::tungstenite::Error::Io(std::io::Error::other(
+                            e.to_string(),
+                        ))
+                    })?,
+                };
+                // Boxed: the TLS handshake future is large, and would size every connect of a
+                // plain socket too.
+                let stream = Box::pin(tls_connect(&connector, &url, tcp)).await?;
+                return Ok(Socket::Tls(Box::new(
+                    Box::pin(ws_handshake(req, stream, config)).await?,
+                )));
+            }
+            Ok::<_, tokio_tungstenite::tungstenite::Error>(Socket::Plain(Box::new(
+                ws_handshake(req, tcp, config).await?,
+            )))
         };
         match tokio::time::timeout(Duration::from_secs(30), connecting).await {
             Ok(Ok(ws)) => Ok(ws),
@@ -778,16 +875,44 @@ impl<H: RaceHandler> RoomTask<H> {
             *pending = Some(frame);
             return Disconnect::Failed(e.into());
         }
-        let mut ping = tokio::time::interval(self.config.ping_interval);
-        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        ping.reset();
+        // Keepalive: a ping only after a whole interval without any frame from the server (a
+        // busy room never pings; every frame pushes the deadline back, which only moves the
+        // timer's expiry, an atomic store, until the timer wheel reaches it). Every ping is
+        // answered: silence for three intervals means the connection is dead even if TCP has
+        // not noticed.
+        let interval = self.config.ping_interval;
         let mut last_frame = tokio::time::Instant::now();
+        let keepalive = tokio::time::sleep_until(last_frame + interval);
+        tokio::pin!(keepalive);
         // After a token refresh, reconnect at a random moment within the spread so that
         // thousands of rooms do not reconnect at once (the old token stays valid meanwhile).
         // Boxed and only while pending: an inline timer would grow every idle room.
         let mut reconnect_at: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
+        // Shutdown and token changes arrive as `Event::Control`; they may also have happened
+        // while connecting.
+        let mut check_control = true;
         loop {
-            let reconnect_pending = reconnect_at.is_some();
+            if std::mem::take(&mut check_control) {
+                if self.cancel.is_cancelled() || self.room.inner.bot.is_gone() {
+                    return Disconnect::Exit;
+                }
+                if reconnect_at.is_none() {
+                    match self.token.has_changed() {
+                        // The bot is gone.
+                        Err(_) => return Disconnect::Exit,
+                        Ok(false) => {}
+                        Ok(true) => {
+                            let spread = self.config.token_reconnect_spread;
+                            let delay = if spread.is_zero() || std::mem::take(&mut self.denied) {
+                                Duration::ZERO
+                            } else {
+                                rand::thread_rng().gen_range(Duration::ZERO..=spread)
+                            };
+                            reconnect_at = Some(Box::pin(tokio::time::sleep(delay)));
+                        }
+                    }
+                }
+            }
             let reconnect_sleep = async {
                 match reconnect_at.as_mut() {
                     Some(sleep) => sleep.await,
@@ -796,56 +921,61 @@ impl<H: RaceHandler> RoomTask<H> {
             };
             tokio::select! {
                 biased;
-                _ = self.cancel.cancelled() => return Disconnect::Exit,
-                changed = self.token.changed(), if !reconnect_pending => {
-                    if changed.is_err() {
-                        return Disconnect::Exit;
-                    }
-                    let spread = self.config.token_reconnect_spread;
-                    let delay = if spread.is_zero() || std::mem::take(&mut self.denied) {
-                        Duration::ZERO
-                    } else {
-                        rand::thread_rng().gen_range(Duration::ZERO..=spread)
-                    };
-                    reconnect_at = Some(Box::pin(tokio::time::sleep(delay)));
-                }
                 _ = reconnect_sleep => return Disconnect::NewToken,
-                frame = ws.next() => match frame {
-                    Some(Ok(Message::Text(text))) => {
-                        *failures = 0;
-                        last_frame = tokio::time::Instant::now();
-                        if let Flow::Stop = self.on_text(text.as_str()).await {
-                            self.flush_outbox(ws).await;
-                            return Disconnect::Exit;
+                frame = ws.next() => {
+                    match frame {
+                        Some(Ok(Message::Text(text))) => {
+                            self.room.inner.outbox.disarm();
+                            *failures = 0;
+                            last_frame = tokio::time::Instant::now();
+                            keepalive.as_mut().reset(last_frame + interval);
+                            if let Flow::Stop = self.on_text(text.as_str()).await {
+                                // Boxed: it holds a timer, and runs once per room at most.
+                                Box::pin(self.flush_outbox(ws)).await;
+                                return Disconnect::Exit;
+                            }
+                        }
+                        Some(Ok(Message::Close(frame))) => {
+                            return Disconnect::Failed(Error::Disconnected(format!(
+                                "server closed the socket: {frame:?}"
+                            )));
+                        }
+                        Some(Ok(_)) => {
+                            last_frame = tokio::time::Instant::now();
+                            keepalive.as_mut().reset(last_frame + interval);
+                        }
+                        Some(Err(e)) => return Disconnect::Failed(e.into()),
+                        None => {
+                            return Disconnect::Failed(Error::Disconnected(
+                                "socket ended".to_owned(),
+                            ));
                         }
                     }
-                    Some(Ok(Message::Close(frame))) => {
-                        return Disconnect::Failed(Error::Disconnected(format!(
-                            "server closed the socket: {frame:?}"
-                        )));
-                    }
-                    Some(Ok(_)) => last_frame = tokio::time::Instant::now(),
-                    Some(Err(e)) => return Disconnect::Failed(e.into()),
-                    None => return Disconnect::Failed(Error::Disconnected("socket ended".to_owned())),
-                },
-                item = self.room.inner.outbox.recv() => match item {
-                    Outgoing::Frame(frame) => {
+                }
+                event = self.room.inner.outbox.recv() => match event {
+                    Event::Item(Outgoing::Frame(frame)) => {
                         if let Err(e) = ws.send(Message::text(frame.clone())).await {
                             *pending = Some(frame);
                             return Disconnect::Failed(e.into());
                         }
                     }
-                    Outgoing::Inject(message, done) => self.inject(*message, done),
+                    Event::Item(Outgoing::Inject(message, done)) => {
+                        self.room.inner.outbox.disarm();
+                        self.inject(*message, done);
+                    }
+                    Event::Control => check_control = true,
                 },
-                _ = ping.tick() => {
-                    // Every ping is answered with a pong: silence for three intervals means the
-                    // connection is dead even if TCP has not noticed.
-                    if last_frame.elapsed() > self.config.ping_interval * 3 {
-                        return Disconnect::Failed(Error::Disconnected("keepalive timeout".to_owned()));
+                () = keepalive.as_mut() => {
+                    let now = tokio::time::Instant::now();
+                    if now.saturating_duration_since(last_frame) > interval * 3 {
+                        return Disconnect::Failed(Error::Disconnected(
+                            "keepalive timeout".to_owned(),
+                        ));
                     }
                     if let Err(e) = ws.send(Message::text(r#"{"action":"ping"}"#)).await {
                         return Disconnect::Failed(e.into());
                     }
+                    keepalive.as_mut().reset(now + interval);
                 }
             }
         }
@@ -929,7 +1059,8 @@ impl<H: RaceHandler> RoomTask<H> {
         self.dispatch(message, Some(done));
     }
 
-    /// Runs a command in its own task (commands of one room run concurrently).
+    /// Runs a command. Commands of one room run concurrently: the command is polled once right
+    /// here, and only one that has to wait (most reply at once) gets its own task.
     fn dispatch(&self, message: ChatMessage, done: Option<oneshot::Sender<CommandOutcome>>) {
         let parsed = parse_command(&message.message, &self.config.command_prefix);
         let Some((parsed, f)) = parsed.and_then(|p| self.commands.get(&p.name).map(|f| (p, f)))
@@ -947,23 +1078,63 @@ impl<H: RaceHandler> RoomTask<H> {
             args: parsed.args,
             message: Arc::new(message),
         };
-        tokio::spawn(
-            async move {
-                let outcome = match f(handler, room.clone(), inv).await {
-                    Ok(()) => CommandOutcome::Completed,
-                    Err(e) => {
-                        let text = e.to_string();
-                        warn!(error = %text, "command failed");
-                        let _ = room.send_message(format!("Command raised exception: {text}"));
-                        CommandOutcome::Failed(text)
-                    }
-                };
-                if let Some(done) = done {
-                    let _ = done.send(outcome);
+        let first = {
+            let _entered = span.enter();
+            // The first poll uses a no-op waker: a command that is not done is handed to a task
+            // below, whose first poll registers the task's own waker (futures re-register on
+            // every poll), so no wake-up is lost. A panic stays inside the command, as it would
+            // in its own task.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let mut fut = f(handler, room.clone(), inv);
+                let mut cx = std::task::Context::from_waker(futures_util::task::noop_waker_ref());
+                match fut.as_mut().poll(&mut cx) {
+                    std::task::Poll::Ready(result) => Ok(result),
+                    std::task::Poll::Pending => Err(fut),
                 }
+            }))
+        };
+        match first {
+            Ok(Ok(result)) => {
+                let _entered = span.enter();
+                finish_command(&room, result, done);
             }
-            .instrument(span),
-        );
+            Ok(Err(fut)) => {
+                tokio::spawn(
+                    async move {
+                        let result = fut.await;
+                        finish_command(&room, result, done);
+                    }
+                    .instrument(span),
+                );
+            }
+            Err(_) => {
+                let _entered = span.enter();
+                warn!("command panicked");
+                // Dropping `done` tells an injecting caller the command did not complete.
+                drop(done);
+            }
+        }
+    }
+}
+
+/// Reports a command's result: `Command raised exception: …` in chat on error, and the outcome
+/// to an injecting caller.
+fn finish_command(
+    room: &Room,
+    result: crate::handler::HandlerResult,
+    done: Option<oneshot::Sender<CommandOutcome>>,
+) {
+    let outcome = match result {
+        Ok(()) => CommandOutcome::Completed,
+        Err(e) => {
+            let text = e.to_string();
+            warn!(error = %text, "command failed");
+            let _ = room.send_message(format!("Command raised exception: {text}"));
+            CommandOutcome::Failed(text)
+        }
+    };
+    if let Some(done) = done {
+        let _ = done.send(outcome);
     }
 }
 
@@ -977,6 +1148,11 @@ fn truncate(s: &str, max: usize) -> &str {
     }
     &s[..end]
 }
+
+/// The TLS tests' server side (the fixture certificate), shared with the integration tests.
+#[cfg(test)]
+#[path = "../tests/common/tls_front.rs"]
+mod tls_front;
 
 #[cfg(test)]
 mod tests {
@@ -998,6 +1174,9 @@ mod tests {
         fn get_team(&self, _: String) -> BoxFuture<'static, Result<Team>> {
             Box::pin(async { Err(Error::Shutdown) })
         }
+        fn is_gone(&self) -> bool {
+            true
+        }
     }
 
     #[tokio::test]
@@ -1006,7 +1185,7 @@ mod tests {
             value: "t".into(),
             expires_in: Duration::from_secs(1),
         }));
-        let api = Arc::new(Api::new(HostConfig::insecure("127.0.0.1", 1)).unwrap());
+        let api = Arc::new(Api::new(HostConfig::insecure("127.0.0.1", 1), &[]).unwrap());
         let race = RaceData {
             name: "cat/slug".into(),
             ..RaceData::default()
@@ -1026,9 +1205,9 @@ mod tests {
         );
         let fut = task.run();
         let size = std::mem::size_of_val(&fut);
-        // The task's own state, including the socket struct (sized for its TLS variant); the
-        // socket's read buffer (1 KiB reads; it grows to the largest frame) and the race data come on
-        // top.
+        // The task's own state (768 bytes in a release build); the socket (boxed, about 300
+        // bytes plain), its read buffer (1 KiB reads; it grows to the largest frame), the boxed
+        // state of the live connection and the race data come on top.
         assert!(size <= 4096, "room task future is {size} bytes");
         let _: HandlerResult = Ok(());
     }
@@ -1075,7 +1254,7 @@ mod tests {
             tokio::net::TcpStream::connect((parsed.host_str().unwrap(), parsed.port().unwrap()))
                 .await
                 .unwrap();
-        plain_handshake(url.into_client_request().unwrap(), tcp, None).await
+        ws_handshake(url.into_client_request().unwrap(), tcp, None).await
     }
 
     #[tokio::test]
@@ -1117,5 +1296,81 @@ mod tests {
             Err(tokio_tungstenite::tungstenite::Error::Protocol(_))
         ));
         server.await.unwrap();
+    }
+
+    use super::tls_front;
+
+    /// Serves one TLS connection with the fixture certificate: the 101 head with a text frame
+    /// right behind it, in one write (so the client reads past the head).
+    async fn tls_one_shot_server() -> (u16, tokio::task::JoinHandle<bool>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            let (tcp, _) = listener.accept().await.unwrap();
+            let Ok(mut sock) = tls_front::acceptor().accept(tcp).await else {
+                return false;
+            };
+            let mut req = Vec::new();
+            let mut buf = [0u8; 512];
+            while !req.ends_with(b"\r\n\r\n") {
+                let n = sock.read(&mut buf).await.unwrap();
+                req.extend_from_slice(&buf[..n]);
+            }
+            let req = String::from_utf8(req).unwrap();
+            let key = req
+                .lines()
+                .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: "))
+                .unwrap()
+                .trim()
+                .to_owned();
+            let accept =
+                tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
+            let mut out = format!(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
+            )
+            .into_bytes();
+            out.extend_from_slice(&[0x81, 3, b't', b'l', b's']);
+            sock.write_all(&out).await.unwrap();
+            sock.flush().await.unwrap();
+            // Wait for the client's frame.
+            let n = sock.read(&mut buf).await.unwrap();
+            n > 0
+        });
+        (port, server)
+    }
+
+    async fn tls_socket(extra_roots: &[Vec<u8>], port: u16) -> WsResult<TlsSocket> {
+        let url = url::Url::parse(&format!("wss://127.0.0.1:{port}/ws/o/bot/x")).unwrap();
+        let connector = crate::tls::connector(extra_roots).unwrap();
+        let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap();
+        let tls = tls_connect(&connector, &url, tcp).await?;
+        ws_handshake(url.as_str().into_client_request().unwrap(), tls, None).await
+    }
+
+    #[tokio::test]
+    async fn tls_socket_with_a_trusted_root() {
+        let (port, server) = tls_one_shot_server().await;
+        let mut ws = tls_socket(&[tls_front::CERT_DER.to_vec()], port)
+            .await
+            .unwrap();
+        // The frame that came in the same TLS record as the head is not lost.
+        assert_eq!(ws.next().await.unwrap().unwrap(), Message::text("tls"));
+        ws.send(Message::text("hello")).await.unwrap();
+        assert!(server.await.unwrap(), "server got the client's frame");
+    }
+
+    #[tokio::test]
+    async fn tls_socket_refuses_an_untrusted_certificate() {
+        let (port, server) = tls_one_shot_server().await;
+        match tls_socket(&[], port).await {
+            Err(tokio_tungstenite::tungstenite::Error::Io(e)) => {
+                assert!(e.to_string().contains("UnknownIssuer"), "{e}");
+            }
+            other => panic!("expected a TLS error, got {:?}", other.map(|_| ())),
+        }
+        assert!(!server.await.unwrap(), "server saw no handshake");
     }
 }

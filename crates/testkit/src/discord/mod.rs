@@ -20,11 +20,42 @@
 //! served like Discord's CDN), [`FakeDiscord::autocomplete`],
 //! [`FakeDiscord::component`] (INTERACTION_CREATE as a given [`FakeUser`] with their member
 //! permissions), [`FakeDiscord::message_create`], [`FakeDiscord::member_add`],
-//! [`FakeDiscord::dispatch`] (any event), [`FakeDiscord::drop_gateway`]; observations
-//! [`FakeDiscord::rest_calls`], [`FakeDiscord::gateway_stats`], and
+//! [`FakeDiscord::dispatch`] (any event), [`FakeDiscord::drop_gateway`],
+//! [`FakeDiscord::interaction_with`] (extra payload fields such as `app_permissions`),
+//! [`FakeDiscord::component_on_message`], [`FakeDiscord::modal_submit`], and the same from
+//! another channel or a thread ([`FakeDiscord::interaction_in`], [`FakeDiscord::component_in`],
+//! [`FakeDiscord::select_in`], [`FakeDiscord::slash_command_in`],
+//! [`FakeDiscord::modal_submit_in`]); the fake's world:
+//! [`FakeDiscord::add_invite`] (`GET /invites/{code}`), [`FakeDiscord::add_channel_message`]
+//! (`GET /channels/{c}/messages`; bulk delete and deletes are accepted),
+//! [`FakeDiscord::set_channel_overwrites`] (`GET /channels/{c}`),
+//! [`FakeDiscord::add_role`] / [`FakeDiscord::set_everyone_permissions`]
+//! (`GET /guilds/{g}/roles`), [`FakeDiscord::add_member`] (`GET /guilds/{g}/members`,
+//! paged with `after`; `GET /guilds/{g}/members/{u}` and `GET /guilds/{g}/members/search`
+//! (username or nickname prefix) read the same list, see [`FakeDiscord::strict_members`]);
+//! threads (`POST /channels/{c}/threads`, thread members, `DELETE /channels/{c}`) and
+//! `GET /guilds/{g}` are served, and `@original` answers with the id of the message a
+//! type-4 callback created; observations [`FakeDiscord::rest_calls`],
+//! [`FakeDiscord::uploaded_files`] (multipart files), [`FakeDiscord::gateway_stats`], and
 //! [`FakeDiscord::wait_until`] / [`FakeDiscord::wait_for_call`] to wait for a condition.
+//!
+//! The audit bot's controls ([`FakeMessage`] with [`FakeDiscord::send_message`],
+//! [`FakeDiscord::edit_message`], [`FakeDiscord::delete_message`],
+//! [`FakeDiscord::delete_messages`], [`FakeDiscord::member_remove`],
+//! [`FakeDiscord::ban_add`], [`FakeDiscord::role_create`]) and
+//! [`FakeDiscord::audit_log_reasons`]; `PATCH /guilds/{g}/members/{u}` (timeouts, nicknames)
+//! answers the member with the changes applied.
+//!
+//! Guild scheduled events (`/guilds/{g}/scheduled-events[/{id}]`: list, get, create, edit,
+//! delete; 404 code 10070 for an unknown id) are kept by the fake: see
+//! [`FakeDiscord::scheduled_events`], [`FakeDiscord::remove_scheduled_event`] and
+//! [`FakeDiscord::set_scheduled_event_status`].
 
+mod audit;
+mod scheduled_events;
 mod server;
+
+pub use audit::FakeMessage;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -38,6 +69,19 @@ use server::{Shared, World, lock};
 pub const ADMINISTRATOR: u64 = 1 << 3;
 /// The permissions of an ordinary member (view channel, send messages, use commands…).
 pub const MEMBER_PERMISSIONS: u64 = 0x0000_0000_8006_4c40;
+
+/// The `data` of a modal submit: `custom_id` and one text input per `(id, value)`.
+fn modal_data(custom_id: &str, fields: &[(&str, &str)]) -> Value {
+    let rows: Vec<Value> = fields
+        .iter()
+        .zip(1_i32..)
+        .map(|((id, value), n)| {
+            json!({"type": 1, "id": 2 * n - 1, "components": [
+                {"type": 4, "id": 2 * n, "custom_id": id, "value": value}]})
+        })
+        .collect();
+    json!({"custom_id": custom_id, "components": rows})
+}
 
 /// Options of [`FakeDiscord::start_with`].
 #[derive(Debug, Clone)]
@@ -153,6 +197,17 @@ pub struct RestCall {
     pub query: String,
     /// The JSON body (`payload_json` of a multipart body; `Null` when there is none).
     pub body: Value,
+}
+
+/// A file the bot uploaded (a part of a multipart request).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadedFile {
+    /// The path of the request (after `/api/v10`).
+    pub path: String,
+    /// The part's file name.
+    pub filename: String,
+    /// The file's bytes.
+    pub content: Vec<u8>,
 }
 
 /// Counters of the gateway.
@@ -313,6 +368,11 @@ impl FakeDiscord {
         lock(&self.world).calls.clone()
     }
 
+    /// The files uploaded so far (multipart parts with a file name), in order.
+    pub fn uploaded_files(&self) -> Vec<UploadedFile> {
+        lock(&self.world).files.clone()
+    }
+
     /// Forgets the recorded REST requests.
     pub fn clear_rest_calls(&self) {
         lock(&self.world).calls.clear();
@@ -420,6 +480,16 @@ impl FakeDiscord {
     /// Sends an INTERACTION_CREATE of `kind` with `data` (the `id` of commands is filled in).
     pub fn interaction(&self, user: &FakeUser, kind: u8, data: Value) -> SentInteraction {
         let mut w = lock(&self.world);
+        Self::build_interaction(&mut w, user, kind, data, &Value::Null)
+    }
+
+    fn build_interaction(
+        w: &mut World,
+        user: &FakeUser,
+        kind: u8,
+        data: Value,
+        extra: &Value,
+    ) -> SentInteraction {
         let id = w.next_id();
         let token = format!("itoken-{id}");
         let guild_id = w.config.guilds.first().map_or(0, |g| g.id);
@@ -463,8 +533,256 @@ impl FakeDiscord {
             "context": 0,
             "attachment_size_limit": 8_388_608,
         });
+        let mut payload = payload;
+        if let Value::Object(extra) = extra {
+            for (k, v) in extra {
+                payload[k] = v.clone();
+            }
+        }
         w.dispatch("INTERACTION_CREATE", payload);
         SentInteraction { id, token }
+    }
+
+    /// Like [`FakeDiscord::interaction`], with `extra` merged into the INTERACTION_CREATE
+    /// payload's top level (e.g. `message` for a click on a given message, or
+    /// `app_permissions`).
+    pub fn interaction_with(
+        &self,
+        user: &FakeUser,
+        kind: u8,
+        data: Value,
+        extra: Value,
+    ) -> SentInteraction {
+        let mut w = lock(&self.world);
+        let sent = Self::build_interaction(&mut w, user, kind, data, &extra);
+        drop(w);
+        sent
+    }
+
+    /// A button click (`custom_id`) on the bot's message `message_id` in the first channel.
+    pub fn component_on_message(
+        &self,
+        user: &FakeUser,
+        custom_id: &str,
+        message_id: u64,
+    ) -> SentInteraction {
+        let message = {
+            let w = lock(&self.world);
+            let channel = w
+                .config
+                .guilds
+                .first()
+                .and_then(|g| g.channels.first().copied())
+                .unwrap_or(0);
+            server::message_json(message_id, channel, w.bot_user_json(), "", &json!({}))
+        };
+        self.interaction_with(
+            user,
+            3,
+            json!({"custom_id": custom_id, "component_type": 2}),
+            json!({"message": message}),
+        )
+    }
+
+    /// A modal submit (interaction type 5) with `custom_id` and text inputs `(id, value)`.
+    pub fn modal_submit(
+        &self,
+        user: &FakeUser,
+        custom_id: &str,
+        fields: &[(&str, &str)],
+    ) -> SentInteraction {
+        self.interaction(user, 5, modal_data(custom_id, fields))
+    }
+
+    /// An interaction of `kind` with `data` sent from `channel` instead of the first
+    /// channel: one of the guild's text channels (type 0) or, for any other id, a private
+    /// thread (type 12) of the first channel. With `message`, it is a click on the bot's
+    /// message of that id there.
+    pub fn interaction_in(
+        &self,
+        user: &FakeUser,
+        kind: u8,
+        data: Value,
+        channel: u64,
+        message: Option<u64>,
+    ) -> SentInteraction {
+        let mut w = lock(&self.world);
+        let guild = w.config.guilds.first();
+        let text_channel = guild.is_some_and(|g| g.channels.contains(&channel));
+        let parent = guild.and_then(|g| g.channels.first().copied()).unwrap_or(0);
+        let mut scope = if text_channel {
+            json!({"channel": {"id": channel.to_string(), "type": 0},
+                   "channel_id": channel.to_string()})
+        } else {
+            json!({"channel": {"id": channel.to_string(), "type": 12,
+                               "parent_id": parent.to_string()},
+                   "channel_id": channel.to_string()})
+        };
+        if let Some(message) = message {
+            scope["message"] =
+                server::message_json(message, channel, w.bot_user_json(), "", &json!({}));
+        }
+        Self::build_interaction(&mut w, user, kind, data, &scope)
+    }
+
+    /// A button click (`custom_id`) on the bot's message `message` in `channel` (see
+    /// [`FakeDiscord::interaction_in`]).
+    pub fn component_in(
+        &self,
+        user: &FakeUser,
+        custom_id: &str,
+        channel: u64,
+        message: u64,
+    ) -> SentInteraction {
+        self.interaction_in(
+            user,
+            3,
+            json!({"custom_id": custom_id, "component_type": 2}),
+            channel,
+            Some(message),
+        )
+    }
+
+    /// A choice in the string select `custom_id` on the bot's message `message` in
+    /// `channel`.
+    pub fn select_in(
+        &self,
+        user: &FakeUser,
+        custom_id: &str,
+        values: &[&str],
+        channel: u64,
+        message: u64,
+    ) -> SentInteraction {
+        self.interaction_in(
+            user,
+            3,
+            json!({"custom_id": custom_id, "component_type": 3, "values": values}),
+            channel,
+            Some(message),
+        )
+    }
+
+    /// A slash command sent from `channel` (see [`FakeDiscord::interaction_in`]).
+    pub fn slash_command_in(
+        &self,
+        user: &FakeUser,
+        name: &str,
+        options: Value,
+        channel: u64,
+    ) -> SentInteraction {
+        self.interaction_in(
+            user,
+            2,
+            json!({"name": name, "type": 1, "options": options}),
+            channel,
+            None,
+        )
+    }
+
+    /// A modal submit sent from `channel` (see [`FakeDiscord::modal_submit`] and
+    /// [`FakeDiscord::interaction_in`]).
+    pub fn modal_submit_in(
+        &self,
+        user: &FakeUser,
+        custom_id: &str,
+        fields: &[(&str, &str)],
+        channel: u64,
+    ) -> SentInteraction {
+        self.interaction_in(user, 5, modal_data(custom_id, fields), channel, None)
+    }
+
+    /// `GET /invites/{code}` answers with the invited guild `(guild_id, guild_name)`; other
+    /// codes answer 404 Unknown Invite.
+    pub fn add_invite(&self, code: &str, guild_id: u64, guild_name: &str) {
+        lock(&self.world)
+            .invites
+            .insert(code.to_owned(), (guild_id, guild_name.to_owned()));
+    }
+
+    /// Adds a message to what `GET /channels/{channel}/messages` lists (newest first: add
+    /// the newest first). `author` `None` is the bot; `timestamp` is ISO 8601. Returns its
+    /// id.
+    pub fn add_channel_message(
+        &self,
+        channel: u64,
+        author: Option<&FakeUser>,
+        content: &str,
+        timestamp: &str,
+    ) -> u64 {
+        let mut w = lock(&self.world);
+        let id = w.next_id();
+        let author = author.map_or_else(|| w.bot_user_json(), FakeUser::user_json);
+        let mut msg = server::message_json(id, channel, author, content, &json!({}));
+        msg["timestamp"] = json!(timestamp);
+        w.channel_messages.entry(channel).or_default().push(msg);
+        id
+    }
+
+    /// The permission overwrites `GET /channels/{channel}` shows (Discord's array).
+    pub fn set_channel_overwrites(&self, channel: u64, overwrites: Value) {
+        lock(&self.world).overwrites.insert(channel, overwrites);
+    }
+
+    /// `@everyone`'s base permissions (GUILD_CREATE and `GET /guilds/{g}/roles`).
+    pub fn set_everyone_permissions(&self, permissions: u64) {
+        lock(&self.world).everyone_permissions = Some(permissions);
+    }
+
+    /// Adds a role with `permissions` to `GET /guilds/{g}/roles`.
+    pub fn add_role(&self, id: u64, name: &str, permissions: u64) {
+        lock(&self.world).roles.push(json!({
+            "id": id.to_string(), "name": name, "color": 0, "hoist": false, "managed": false,
+            "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
+            "mentionable": true, "position": 1, "flags": 0,
+            "permissions": permissions.to_string(),
+        }));
+    }
+
+    /// Adds `user` (with their roles) to what `GET /guilds/{g}/members` lists.
+    pub fn add_member(&self, user: &FakeUser) {
+        let mut w = lock(&self.world);
+        w.members.push(json!({
+            "user": user.user_json(),
+            "roles": user.roles.iter().map(u64::to_string).collect::<Vec<_>>(),
+            "joined_at": "2020-01-01T00:00:00.000000+00:00",
+            "deaf": false, "mute": false, "flags": 0,
+        }));
+        w.members.sort_by_key(|m| {
+            m["user"]["id"]
+                .as_str()
+                .and_then(|i| i.parse::<u64>().ok())
+                .unwrap_or(0)
+        });
+    }
+
+    /// Makes `GET /guilds/{g}/members/{u}` answer 404 "Unknown Member" (code 10007) for
+    /// users not added with [`FakeDiscord::add_member`] (404 "Unknown Guild", code 10004, in
+    /// a guild the fake does not have), as Discord does; by default the fake makes up a
+    /// member `user{u}` for them.
+    pub fn strict_members(&self) {
+        lock(&self.world).strict_members = true;
+    }
+
+    /// The guild scheduled events the fake holds (Discord's objects), by ascending id.
+    pub fn scheduled_events(&self) -> Vec<Value> {
+        lock(&self.world)
+            .scheduled_events
+            .values()
+            .cloned()
+            .collect()
+    }
+
+    /// Deletes a scheduled event behind the bot's back (a moderator did): its routes then
+    /// answer 404.
+    pub fn remove_scheduled_event(&self, id: u64) {
+        lock(&self.world).scheduled_events.remove(&id);
+    }
+
+    /// Sets a scheduled event's `status` (1 scheduled, 2 active, 3 completed, 4 cancelled).
+    pub fn set_scheduled_event_status(&self, id: u64, status: u8) {
+        if let Some(event) = lock(&self.world).scheduled_events.get_mut(&id) {
+            event["status"] = json!(status);
+        }
     }
 
     /// Dispatches a MESSAGE_CREATE by `author` in the first channel; `mention_bot` puts the

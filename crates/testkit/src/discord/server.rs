@@ -56,6 +56,31 @@ pub(crate) struct World {
     stats: GatewayStats,
     command_ids: HashMap<String, u64>,
     pub(crate) attachments: HashMap<String, Vec<u8>>,
+    /// Invite code → the invited guild's (id, name).
+    pub(crate) invites: HashMap<String, (u64, String)>,
+    /// Messages `GET /channels/{c}/messages` lists, newest first.
+    pub(crate) channel_messages: HashMap<u64, Vec<Value>>,
+    /// Permission overwrites `GET /channels/{c}` shows.
+    pub(crate) overwrites: HashMap<u64, Value>,
+    /// Roles besides `@everyone` (`GET /guilds/{g}/roles`).
+    pub(crate) roles: Vec<Value>,
+    /// `@everyone`'s permissions, when a test changed them.
+    pub(crate) everyone_permissions: Option<u64>,
+    /// Guild members `GET /guilds/{g}/members` lists (member objects, ascending ids).
+    pub(crate) members: Vec<Value>,
+    /// Whether `GET /guilds/{g}/members/{u}` answers 404 for users not in `members`
+    /// (otherwise it makes up a member `user{u}`).
+    pub(crate) strict_members: bool,
+    /// Guild scheduled events, by id.
+    pub(crate) scheduled_events: super::scheduled_events::Store,
+    /// Interaction token → the id of the message its type-4 callback created.
+    originals: HashMap<String, u64>,
+    /// Files uploaded in multipart bodies, in order.
+    pub(crate) files: Vec<super::UploadedFile>,
+    /// `X-Audit-Log-Reason` headers sent: (method, path, decoded reason).
+    pub(crate) audit_reasons: Vec<(String, String, String)>,
+    /// Messages dispatched with `send_message`, by id (for edits).
+    pub(crate) sent_messages: HashMap<u64, Value>,
 }
 
 impl World {
@@ -72,6 +97,18 @@ impl World {
             stats: GatewayStats::default(),
             command_ids: HashMap::new(),
             attachments: HashMap::new(),
+            invites: HashMap::new(),
+            channel_messages: HashMap::new(),
+            overwrites: HashMap::new(),
+            roles: Vec::new(),
+            everyone_permissions: None,
+            members: Vec::new(),
+            strict_members: false,
+            scheduled_events: super::scheduled_events::Store::new(),
+            originals: HashMap::new(),
+            files: Vec::new(),
+            audit_reasons: Vec::new(),
+            sent_messages: HashMap::new(),
         }
     }
 
@@ -165,7 +202,8 @@ impl World {
             "id": g.id.to_string(), "name": "@everyone", "color": 0,
             "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
             "hoist": false, "managed": false, "mentionable": false,
-            "permissions": super::MEMBER_PERMISSIONS.to_string(), "position": 0, "flags": 0,
+            "permissions": self.everyone_permissions.unwrap_or(super::MEMBER_PERMISSIONS).to_string(),
+            "position": 0, "flags": 0,
         });
         let emojis: Vec<Value> = g
             .emojis
@@ -311,6 +349,41 @@ fn empty(status: StatusCode) -> Response {
     Response::builder().status(status).body("")
 }
 
+/// The file parts (`filename` given) of a multipart body with `boundary`.
+fn multipart_files(bytes: &[u8], boundary: &str) -> Vec<(String, Vec<u8>)> {
+    let delimiter = format!("--{boundary}");
+    let delimiter = delimiter.as_bytes();
+    let mut parts = Vec::new();
+    let mut starts = Vec::new();
+    let mut i = 0;
+    while i + delimiter.len() <= bytes.len() {
+        if &bytes[i..i + delimiter.len()] == delimiter {
+            starts.push(i);
+            i += delimiter.len();
+        } else {
+            i += 1;
+        }
+    }
+    for pair in starts.windows(2) {
+        let part = &bytes[pair[0] + delimiter.len()..pair[1]];
+        let Some(split) = part.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let headers = String::from_utf8_lossy(&part[..split]);
+        let Some(at) = headers.find("filename=\"") else {
+            continue;
+        };
+        let name: String = headers[at + 10..]
+            .chars()
+            .take_while(|c| *c != '"')
+            .collect();
+        let body = &part[split + 4..];
+        let body = body.strip_suffix(b"\r\n").unwrap_or(body);
+        parts.push((name, body.to_vec()));
+    }
+    parts
+}
+
 /// The JSON of a request body: plain JSON, or the `payload_json` part of a multipart body.
 fn parse_body(bytes: &[u8]) -> Value {
     if bytes.is_empty() {
@@ -351,14 +424,36 @@ pub(crate) async fn route(world: Shared, mut req: Request) -> Response {
     let method = req.method().clone();
     let query = req.uri().query().unwrap_or("").to_owned();
     let auth = req.header("Authorization").map(str::to_owned);
+    let boundary = req
+        .header("Content-Type")
+        .and_then(|t| t.split("boundary=").nth(1))
+        .map(|b| b.trim_matches('"').to_owned());
+    let reason = req.header("X-Audit-Log-Reason").map(|r| {
+        url::form_urlencoded::parse(format!("r={r}").as_bytes())
+            .next()
+            .map_or_else(|| r.to_owned(), |(_, v)| v.into_owned())
+    });
     let bytes = req.take_body().into_vec().await.unwrap_or_default();
     let body = parse_body(&bytes);
 
     let mut w = lock(&world);
+    if let Some(reason) = reason {
+        w.audit_reasons
+            .push((method.to_string(), path.clone(), reason));
+    }
+    if let Some(boundary) = boundary {
+        for (filename, content) in multipart_files(&bytes, &boundary) {
+            w.files.push(super::UploadedFile {
+                path: path.clone(),
+                filename,
+                content,
+            });
+        }
+    }
     w.calls.push(RestCall {
         method: method.to_string(),
         path: path.clone(),
-        query,
+        query: query.clone(),
         body: body.clone(),
     });
     // Interaction callbacks and webhooks are authorised by their token, like Discord's.
@@ -380,6 +475,16 @@ pub(crate) async fn route(world: Shared, mut req: Request) -> Response {
         };
     }
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    // Interaction messages live in the first channel (a channel id of 0 is no snowflake).
+    let first_channel = w
+        .config
+        .guilds
+        .first()
+        .and_then(|g| g.channels.first().copied())
+        .unwrap_or(1);
+    if let Some(response) = super::scheduled_events::route(&mut w, &method, &segs, &body) {
+        return response;
+    }
     let app = w.config.application_id.to_string();
     let bot = w.bot_user_json();
     match (method, segs.as_slice()) {
@@ -392,7 +497,14 @@ pub(crate) async fn route(world: Shared, mut req: Request) -> Response {
             &json!({"url": format!("ws://{}", w.addr), "shards": 1, "session_start_limit":
                 {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}}),
         ),
-        (Method::POST, ["interactions", _, _, "callback"]) => empty(StatusCode::NO_CONTENT),
+        (Method::POST, ["interactions", _, token, "callback"]) => {
+            // A message callback creates a message: `@original` answers with its id.
+            if body["type"] == 4 && !w.originals.contains_key(*token) {
+                let id = w.next_id();
+                w.originals.insert((*token).to_owned(), id);
+            }
+            empty(StatusCode::NO_CONTENT)
+        }
         (
             Method::PUT,
             ["applications", a, "commands"] | ["applications", a, "guilds", _, "commands"],
@@ -418,15 +530,166 @@ pub(crate) async fn route(world: Shared, mut req: Request) -> Response {
         (Method::POST, ["webhooks", a, _]) if *a == app => {
             let id = w.next_id();
             let content = body["content"].as_str().unwrap_or("").to_owned();
-            json_response(StatusCode::OK, &message_json(id, 0, bot, &content, &body))
+            json_response(
+                StatusCode::OK,
+                &message_json(id, first_channel, bot, &content, &body),
+            )
         }
-        (Method::PATCH | Method::GET, ["webhooks", a, _, "messages", m]) if *a == app => {
-            let id = m.parse::<u64>().unwrap_or(1);
+        (Method::PATCH | Method::GET, ["webhooks", a, token, "messages", m]) if *a == app => {
+            let id = m
+                .parse::<u64>()
+                .ok()
+                .or_else(|| (*m == "@original").then(|| w.originals.get(*token).copied())?)
+                .unwrap_or(1);
             let content = body["content"].as_str().unwrap_or("").to_owned();
-            json_response(StatusCode::OK, &message_json(id, 0, bot, &content, &body))
+            json_response(
+                StatusCode::OK,
+                &message_json(id, first_channel, bot, &content, &body),
+            )
         }
         (Method::DELETE, ["webhooks", a, _, "messages", _]) if *a == app => {
             empty(StatusCode::NO_CONTENT)
+        }
+        (Method::GET, ["channels", c, "messages"]) => {
+            let channel = c.parse::<u64>().unwrap_or(0);
+            let list = w
+                .channel_messages
+                .get(&channel)
+                .cloned()
+                .unwrap_or_default();
+            json_response(StatusCode::OK, &Value::Array(list))
+        }
+        (Method::POST, ["channels", _, "messages", "bulk-delete"]) => empty(StatusCode::NO_CONTENT),
+        (Method::GET, ["channels", c]) => {
+            let channel = c.parse::<u64>().unwrap_or(0);
+            let guild = w
+                .config
+                .guilds
+                .iter()
+                .find(|g| g.channels.contains(&channel))
+                .map_or(0, |g| g.id);
+            let overwrites = w
+                .overwrites
+                .get(&channel)
+                .cloned()
+                .unwrap_or_else(|| json!([]));
+            json_response(
+                StatusCode::OK,
+                &json!({"id": c, "type": 0, "guild_id": guild.to_string(), "name": "channel",
+                        "position": 0, "permission_overwrites": overwrites}),
+            )
+        }
+        (Method::POST, ["channels", c, "threads"]) => {
+            let id = w.next_id();
+            let guild = w.config.guilds.first().map_or(0, |g| g.id);
+            json_response(
+                StatusCode::CREATED,
+                &json!({"id": id.to_string(), "type": body["type"].as_u64().unwrap_or(11),
+                        "guild_id": guild.to_string(), "parent_id": c,
+                        "name": body["name"], "owner_id": w.config.application_id.to_string(),
+                        "thread_metadata": {"archived": false, "locked": false,
+                            "auto_archive_duration": body["auto_archive_duration"].as_u64().unwrap_or(1440),
+                            "archive_timestamp": "2026-11-22T00:00:00.000000+00:00"},
+                        "member_count": 0, "message_count": 0}),
+            )
+        }
+        (Method::DELETE, ["channels", c]) => json_response(
+            StatusCode::OK,
+            &json!({"id": c, "type": 12, "guild_id": w.config.guilds.first().map_or(0, |g| g.id).to_string(),
+                    "name": "deleted"}),
+        ),
+        (Method::PUT | Method::DELETE, ["channels", _, "thread-members", _]) => {
+            empty(StatusCode::NO_CONTENT)
+        }
+        (Method::GET, ["invites", code]) => match w.invites.get(*code).cloned() {
+            Some((guild_id, name)) => json_response(
+                StatusCode::OK,
+                &json!({"code": code, "type": 0,
+                        "guild": {"id": guild_id.to_string(), "name": name, "splash": null,
+                                  "banner": null, "description": null, "icon": null,
+                                  "features": [], "verification_level": 0,
+                                  "vanity_url_code": null, "nsfw_level": 0},
+                        "channel": {"id": "1", "name": "general", "type": 0}}),
+            ),
+            None => error_response(StatusCode::NOT_FOUND, 10006, "Unknown Invite"),
+        },
+        (Method::GET, ["guilds", g]) => {
+            match w
+                .config
+                .guilds
+                .iter()
+                .position(|guild| guild.id.to_string() == *g)
+            {
+                Some(i) => json_response(StatusCode::OK, &w.guild_create_json(i)),
+                None => error_response(StatusCode::NOT_FOUND, 10004, "Unknown Guild"),
+            }
+        }
+        (Method::GET, ["guilds", g, "roles"]) => {
+            let everyone = json!({
+                "id": g, "name": "@everyone", "color": 0, "hoist": false, "managed": false,
+                "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
+                "mentionable": false, "position": 0, "flags": 0,
+                "permissions": w.everyone_permissions.unwrap_or(super::MEMBER_PERMISSIONS).to_string(),
+            });
+            let mut roles = vec![everyone];
+            roles.extend(w.roles.iter().cloned());
+            json_response(StatusCode::OK, &Value::Array(roles))
+        }
+        (Method::GET, ["guilds", _, "members"]) => {
+            let params: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect();
+            let after = params
+                .get("after")
+                .and_then(|a| a.parse::<u64>().ok())
+                .unwrap_or(0);
+            let limit = params
+                .get("limit")
+                .and_then(|l| l.parse::<usize>().ok())
+                .unwrap_or(1);
+            let page: Vec<Value> = w
+                .members
+                .iter()
+                .filter(|m| {
+                    m["user"]["id"]
+                        .as_str()
+                        .and_then(|i| i.parse::<u64>().ok())
+                        .unwrap_or(0)
+                        > after
+                })
+                .take(limit)
+                .cloned()
+                .collect();
+            json_response(StatusCode::OK, &Value::Array(page))
+        }
+        (Method::POST, ["channels", c, "messages", m, "threads"]) => {
+            // A thread started from a message has the message's id.
+            let guild = w
+                .config
+                .guilds
+                .iter()
+                .find(|g| g.channels.iter().any(|x| x.to_string() == *c))
+                .map_or(0, |g| g.id);
+            json_response(
+                StatusCode::CREATED,
+                &json!({"id": m, "type": 11, "guild_id": guild.to_string(), "parent_id": c,
+                        "name": body["name"], "owner_id": w.config.application_id.to_string(),
+                        "thread_metadata": {"archived": false, "locked": false,
+                            "auto_archive_duration": body["auto_archive_duration"].as_u64().unwrap_or(1440),
+                            "archive_timestamp": "2026-11-22T00:00:00.000000+00:00"},
+                        "member_count": 0, "message_count": 0}),
+            )
+        }
+        (Method::GET, ["guilds", g, "channels"]) => {
+            match w
+                .config
+                .guilds
+                .iter()
+                .position(|guild| guild.id.to_string() == *g)
+            {
+                Some(i) => json_response(StatusCode::OK, &w.guild_create_json(i)["channels"]),
+                None => error_response(StatusCode::NOT_FOUND, 10004, "Unknown Guild"),
+            }
         }
         (Method::POST, ["channels", c, "messages"]) => {
             let id = w.next_id();
@@ -475,13 +738,82 @@ pub(crate) async fn route(world: Shared, mut req: Request) -> Response {
                 .collect();
             json_response(StatusCode::OK, &Value::Array(emojis))
         }
-        (Method::GET, ["guilds", _, "members", u]) => json_response(
-            StatusCode::OK,
-            &json!({"user": {"id": u, "username": format!("user{u}"), "discriminator": "0",
-                             "avatar": null},
-                    "roles": [], "joined_at": "2020-01-01T00:00:00.000000+00:00",
-                    "deaf": false, "mute": false, "flags": 0}),
-        ),
+        (Method::GET, ["guilds", _, "members", "search"]) => {
+            // Discord's search: members whose username or nickname starts with `query`
+            // (case-insensitive), at most `limit` (default 1).
+            let params: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect();
+            let needle = params
+                .get("query")
+                .map_or_else(String::new, |q| q.to_lowercase());
+            let limit = params
+                .get("limit")
+                .and_then(|l| l.parse::<usize>().ok())
+                .unwrap_or(1);
+            let found: Vec<Value> = w
+                .members
+                .iter()
+                .filter(|m| {
+                    let starts = |v: &Value| {
+                        v.as_str()
+                            .is_some_and(|s| s.to_lowercase().starts_with(&needle))
+                    };
+                    starts(&m["user"]["username"]) || starts(&m["nick"])
+                })
+                .take(limit)
+                .cloned()
+                .collect();
+            json_response(StatusCode::OK, &Value::Array(found))
+        }
+        (Method::GET, ["guilds", g, "members", u]) => {
+            let known = w
+                .members
+                .iter()
+                .find(|m| m["user"]["id"].as_str() == Some(*u))
+                .cloned();
+            let known_guild = w
+                .config
+                .guilds
+                .iter()
+                .any(|guild| guild.id.to_string() == *g);
+            match known {
+                None if w.strict_members && !known_guild => {
+                    error_response(StatusCode::NOT_FOUND, 10004, "Unknown Guild")
+                }
+                Some(member) => json_response(StatusCode::OK, &member),
+                None if w.strict_members => {
+                    error_response(StatusCode::NOT_FOUND, 10007, "Unknown Member")
+                }
+                None => json_response(
+                    StatusCode::OK,
+                    &json!({"user": {"id": u, "username": format!("user{u}"), "discriminator": "0",
+                                     "avatar": null},
+                            "roles": [], "joined_at": "2020-01-01T00:00:00.000000+00:00",
+                            "deaf": false, "mute": false, "flags": 0}),
+                ),
+            }
+        }
+        (Method::PATCH, ["guilds", _, "members", u]) => {
+            // A member edit (nickname, timeout…): the member with the changes applied.
+            let mut member = w
+                .members
+                .iter()
+                .find(|m| m["user"]["id"].as_str() == Some(*u))
+                .cloned()
+                .unwrap_or_else(|| {
+                    json!({"user": {"id": u, "username": format!("user{u}"),
+                                    "discriminator": "0", "avatar": null},
+                           "roles": [], "joined_at": "2020-01-01T00:00:00.000000+00:00",
+                           "deaf": false, "mute": false, "flags": 0})
+                });
+            if let Value::Object(changes) = &body {
+                for (k, v) in changes {
+                    member[k] = v.clone();
+                }
+            }
+            json_response(StatusCode::OK, &member)
+        }
         (Method::PUT | Method::DELETE, ["guilds", _, "members", _, "roles", _]) => {
             empty(StatusCode::NO_CONTENT)
         }

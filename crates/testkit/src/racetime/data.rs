@@ -13,6 +13,8 @@ pub(crate) struct UserRec {
     pub(crate) name: String,
     pub(crate) discriminator: String,
     pub(crate) can_moderate: bool,
+    /// `stats.joined` of the user's profile (`GET /user/{id}/data`).
+    pub(crate) races_joined: u64,
 }
 
 impl UserRec {
@@ -34,6 +36,21 @@ impl UserRec {
         })
     }
 
+    /// The public profile `GET /user/{id}/data` answers: the summary plus `stats`.
+    pub(crate) fn profile(&self) -> Value {
+        let mut v = self.json();
+        v["stats"] = json!({
+            "joined": self.races_joined,
+            "first": 0,
+            "second": 0,
+            "third": 0,
+            "forfeits": 0,
+            "dnf": 0,
+        });
+        v["teams"] = json!([]);
+        v
+    }
+
     pub(crate) fn minimal(&self) -> Value {
         json!({
             "id": self.id,
@@ -50,6 +67,22 @@ pub(crate) struct EntrantRec {
     pub(crate) status: String,
     pub(crate) place: Option<i64>,
     pub(crate) stream_override: bool,
+    /// Team name, in team races.
+    pub(crate) team: Option<String>,
+}
+
+/// The entrant's `team` object as the server sends it (`Team.api_dict_summary` plus
+/// `formal`): the slug is the name lower-cased with spaces as hyphens.
+pub(crate) fn team_json(name: &str) -> Value {
+    let slug = name.to_lowercase().replace(' ', "-");
+    json!({
+        "name": name,
+        "slug": slug,
+        "formal": false,
+        "url": format!("/team/{slug}"),
+        "data_url": format!("/team/{slug}/data"),
+        "avatar": null,
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -278,7 +311,7 @@ impl World {
             .map(|e| {
                 json!({
                     "user": self.user_json(&e.user),
-                    "team": null,
+                    "team": e.team.as_deref().map_or(Value::Null, team_json),
                     "status": status_json(&e.status),
                     "finish_time": if e.status == "done" { json!("P0DT00H00M06.900000S") } else { Value::Null },
                     "finished_at": null,

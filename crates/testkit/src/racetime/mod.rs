@@ -6,6 +6,8 @@
 //! bot action of racetime.md §1.8 with its `error` frames).
 //!
 //! Test controls: [`FakeRacetime::open_race`], [`FakeRacetime::add_entrant`],
+//! [`FakeRacetime::set_entrant_team`], [`FakeRacetime::set_races_joined`],
+//! [`FakeRacetime::delete_user`],
 //! [`FakeRacetime::send_chat`], [`FakeRacetime::set_status`],
 //! [`FakeRacetime::drop_bot_sockets`], [`FakeRacetime::expire_tokens`],
 //! [`FakeRacetime::fail_next_requests`], [`FakeRacetime::send_raw_frame`]; observations such as
@@ -74,6 +76,8 @@ pub struct NewRace {
     pub unlisted: bool,
     /// User info.
     pub info_user: String,
+    /// A team race (entrants are put on teams with [`FakeRacetime::set_entrant_team`]).
+    pub team_race: bool,
 }
 
 /// The running fake. Dropping it stops the server and closes every socket.
@@ -180,6 +184,8 @@ impl FakeRacetime {
         }
         race.settings
             .insert("unlisted".to_owned(), json!(opts.unlisted));
+        race.settings
+            .insert("team_race".to_owned(), json!(opts.team_race));
         race.info_user = opts.info_user;
         let name = format!("{}/{slug}", race.category);
         w.races.insert(slug, race);
@@ -198,6 +204,7 @@ impl FakeRacetime {
                 name: name.to_owned(),
                 discriminator,
                 can_moderate,
+                races_joined: 0,
             },
         );
         id
@@ -220,9 +227,41 @@ impl FakeRacetime {
                 status: status.to_owned(),
                 place: None,
                 stream_override: false,
+                team: None,
             });
         }
         w.race_changed(slug);
+    }
+
+    /// Puts an entrant on a team (`Some(name)`) or takes them off (`None`) and broadcasts.
+    /// The entrant's `team` object is `{name, slug, formal, url, data_url, avatar}` with the
+    /// slug made from the name, as the real server sends it.
+    pub fn set_entrant_team(&self, room: &str, user_id: &str, team: Option<&str>) {
+        let mut w = lock(&self.world);
+        let slug = slug_of(room);
+        if let Some(e) = w
+            .races
+            .get_mut(slug)
+            .and_then(|r| r.entrants.iter_mut().find(|e| e.user == user_id))
+        {
+            e.team = team.map(str::to_owned);
+        }
+        w.race_changed(slug);
+    }
+
+    /// Sets `stats.joined` of a user's profile (`GET /user/{id}/data`; 0 for new users,
+    /// which marks a first race).
+    pub fn set_races_joined(&self, user_id: &str, joined: u64) {
+        if let Some(u) = lock(&self.world).users.get_mut(user_id) {
+            u.races_joined = joined;
+        }
+    }
+
+    /// Deletes a user account: from now on their entrant rows and chat show `user: null`
+    /// (as the real server shows deleted users) and their profile answers 404. Does not
+    /// broadcast.
+    pub fn delete_user(&self, user_id: &str) {
+        lock(&self.world).users.remove(user_id);
     }
 
     /// Sets an entrant's status (e.g. `ready`, `done`) and broadcasts.
@@ -291,6 +330,17 @@ impl FakeRacetime {
         let mut w = lock(&self.world);
         let slug = slug_of(room);
         server::set_status(&mut w, slug, status);
+        w.race_changed(slug);
+    }
+
+    /// Makes the room unlisted or public (as a race monitor editing it would) and
+    /// broadcasts.
+    pub fn set_unlisted(&self, room: &str, unlisted: bool) {
+        let mut w = lock(&self.world);
+        let slug = slug_of(room);
+        if let Some(r) = w.races.get_mut(slug) {
+            r.settings.insert("unlisted".to_owned(), json!(unlisted));
+        }
         w.race_changed(slug);
     }
 

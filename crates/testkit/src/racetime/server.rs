@@ -115,12 +115,7 @@ pub(crate) async fn route(world: Shared, mut req: Request) -> Response {
             None => empty(StatusCode::NOT_FOUND),
         },
         (Method::GET, ["user", id, "data"]) => match w.users.get(*id) {
-            Some(u) => {
-                let mut v = u.json();
-                v["stats"] =
-                    json!({"joined": 0, "first": 0, "second": 0, "third": 0, "forfeits": 0});
-                json_response(StatusCode::OK, &v)
-            }
+            Some(u) => json_response(StatusCode::OK, &u.profile()),
             None => empty(StatusCode::NOT_FOUND),
         },
         (Method::GET, [cat, slug, "data"]) => match w.races.get(*slug) {
@@ -744,6 +739,7 @@ fn on_action(
                             status: "invited".to_owned(),
                             place: None,
                             stream_override: false,
+                            team: None,
                         });
                     }
                     Ok(true)
