@@ -13,6 +13,7 @@
 //!   through a [`storage::SpoilerStore`]: an S3 bucket or a local directory, both through
 //!   the `object_store` crate.
 
+pub mod alttpr_summary;
 pub mod audit;
 mod config;
 mod contract;
