@@ -18,6 +18,9 @@ pub enum Error {
     /// A core service failed.
     #[error(transparent)]
     Core(#[from] sahasrahbot_core::Error),
+    /// The tournament engine failed.
+    #[error(transparent)]
+    Tournament(#[from] sahasrahbot_tournament::Error),
     /// A port (tournament, spoiler logs) failed.
     #[error("{0}")]
     Port(String),

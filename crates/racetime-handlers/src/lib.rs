@@ -6,7 +6,10 @@
 //!   disabled.
 //! * [`Services`]: what the handlers share: database, seed providers, presets, and the
 //!   ports ([`ChatNotifier`](sahasrahbot_core::ports::ChatNotifier) for Discord,
-//!   [`TournamentService`] / [`TournamentRace`] for tournaments, [`SpoilerLogs`]).
+//!   [`TournamentService`] / [`TournamentRace`] for tournaments, served by the engine through
+//!   [`EngineTournaments`] ([`Services::with_tournament_engine`]), [`SpoilerLogs`]), and the
+//!   [`RacetimeBots`](sahasrahbot_tournament::ports::RacetimeBots) every connected category
+//!   bot joins ([`Services::with_racetime_bots`]).
 //! * [`RoomHandler`]: the core handler, generic over a [`Category`] (see [`categories`]).
 //! * [`rejoin_unlisted_rooms`]: the start-up sweep of `rtggunlistedrooms`.
 //!
@@ -23,6 +26,7 @@ pub mod ports;
 mod register;
 mod services;
 pub mod spoiler;
+pub mod tournament;
 pub mod unlisted;
 
 pub use crate::core::{Category, Intro, RoomFactory, RoomHandler};
@@ -30,6 +34,7 @@ pub use error::{Error, Result};
 pub use ports::{SpoilerKind, SpoilerLogs, TournamentRace, TournamentService};
 pub use register::{CoreOnly, StartedBots, bot_config, start, start_category, start_racetime_bots};
 pub use services::Services;
+pub use tournament::EngineTournaments;
 pub use unlisted::{UnlistedSweep, rejoin_unlisted_rooms};
 
 use sahasrahbot_racetime::{CommandOutcome, HandlerRegistry};

@@ -1,11 +1,12 @@
-//! Ports through which the handlers reach code of higher layers (tournaments) or code not
-//! written yet (spoiler log upload). The binary passes implementations in.
+//! Ports through which the handlers reach the tournament engine and spoiler log upload. The
+//! binary passes implementations in ([`crate::tournament`] adapts the tournament engine);
+//! tests pass fakes.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use sahasrahbot_core::db::entities::tournament_results;
-use sahasrahbot_racetime::{ChatMessage, HandlerResult, Room};
+use sahasrahbot_racetime::{ChatMessage, HandlerError, HandlerResult, Room};
 use sahasrahbot_seedgen::GeneratedSeed;
 
 /// A tournament race linked to a room (racetime.md §3.7): the callbacks the room makes.
@@ -17,13 +18,16 @@ pub trait TournamentRace: Send + Sync {
     /// Whether this racetime.gg user may gatekeep (accepted and promoted on request).
     async fn can_gatekeep(&self, racetime_id: &str) -> bool;
 
-    /// `!tournamentrace` from an entrant or a monitor.
+    /// `!tournamentrace` from an entrant or a monitor, after the room's gate (tournament.md
+    /// §2.9). `Ok(true)` when a seed was rolled: the room then counts a seed as rolled
+    /// (`seed_rolled`) until `!cancel`; `Ok(false)` when the race has no roll or one of its
+    /// own guards stopped it (nothing is marked).
     async fn process_tournament_race(
         &self,
         room: &Room,
         args: &[String],
         message: &ChatMessage,
-    ) -> HandlerResult;
+    ) -> Result<bool, HandlerError>;
 
     /// The room's handler was (re)created for a race already linked.
     async fn on_room_resume(&self, room: &Room) -> HandlerResult {
@@ -44,17 +48,32 @@ pub trait TournamentRace: Send + Sync {
     }
 }
 
-/// Builds the tournament race of a room from its `tournament_results` row, when a handler
-/// is created for a room that was already linked (restarts).
+/// Finds the tournament race of a room: the one the service linked when it opened the room,
+/// or one rebuilt from the room's `tournament_results` row (restarts, tournament.md §2.14).
+///
+/// The room handler asks whenever it needs the race and has none yet (on `begin`, join
+/// requests, status changes, `!tournamentrace`, `!promote`), so a room the service opens is
+/// linked whichever runs first: the handler's `begin`, the service's link, or its row.
 #[async_trait]
 pub trait TournamentService: Send + Sync {
+    /// The race the service already linked to `room` (`category/slug`), if any.
+    fn linked(&self, room: &str) -> Option<Arc<dyn TournamentRace>> {
+        let _ = room;
+        None
+    }
+
     /// The tournament race for this row (event and episode id), or `None` when the event is
-    /// unknown.
+    /// unknown or no longer active (the room then stays unlinked).
     async fn resume(
         &self,
         room: &Room,
         row: &tournament_results::Model,
     ) -> Result<Option<Arc<dyn TournamentRace>>, crate::Error>;
+
+    /// The room's handler ended (the race finished or was cancelled): forget its race.
+    fn unlink(&self, room: &str) {
+        let _ = room;
+    }
 }
 
 /// What kind of spoiler log a spoiler race posts.

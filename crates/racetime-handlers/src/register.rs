@@ -116,8 +116,10 @@ pub async fn start_category(
     }
 }
 
-/// Starts a bot of category `C`: connects (an error means the category is disabled), then
-/// spawns the unlisted-room sweep followed by the bot's run loop.
+/// Starts a bot of category `C`: connects (an error means the category is disabled), puts
+/// the bot into [`Services::racetime_bots`] (replacing the category's earlier bot, so the
+/// tournament engine opens rooms through the live one), then spawns the unlisted-room sweep
+/// followed by the bot's run loop.
 pub async fn start<C: Category>(
     config: BotConfig,
     services: Arc<Services>,
@@ -126,7 +128,12 @@ pub async fn start<C: Category>(
 ) -> crate::Result<JoinHandle<()>> {
     let slug = config.category.clone();
     let db = services.db.clone();
+    let bots = services.racetime_bots.clone();
     let bot = Bot::connect(config, RoomFactory::<C>::new(services), registry, cancel).await?;
+    if let Some(bots) = bots {
+        bots.insert(Arc::new(bot.clone()));
+        info!(category = %slug, "racetime.gg bot registered for tournament rooms");
+    }
     let span = info_span!("racetime_bot", category = %slug);
     Ok(tokio::spawn(
         async move {

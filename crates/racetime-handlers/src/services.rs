@@ -8,9 +8,12 @@ use sahasrahbot_core::ports::ChatNotifier;
 use sahasrahbot_core::presets::PresetStore;
 use sahasrahbot_racetime::HostConfig;
 use sahasrahbot_seedgen::Seedgen;
+use sahasrahbot_tournament::engine::Engine;
+use sahasrahbot_tournament::ports::RacetimeBots;
 use sea_orm::DatabaseConnection;
 
 use crate::ports::{SpoilerLogs, TournamentRace, TournamentService};
+use crate::tournament::EngineTournaments;
 
 /// Everything the handlers need, shared by every category bot of the process.
 pub struct Services {
@@ -22,8 +25,11 @@ pub struct Services {
     pub presets: PresetStore,
     /// Discord fan-out (watchlists); `None` when Discord is disabled.
     pub notifier: Option<Arc<dyn ChatNotifier>>,
-    /// Tournament resumption; `None` until the tournament subsystem is wired.
+    /// The tournament races of rooms; `None` when tournaments do not run in this process.
     pub tournaments: Option<Arc<dyn TournamentService>>,
+    /// Where each category bot puts itself once connected, so the tournament engine can open
+    /// rooms in its category; `None` when nothing opens rooms.
+    pub racetime_bots: Option<RacetimeBots>,
     /// Spoiler log publication; spoiler commands fail with a clear message without it.
     pub spoilers: Option<Arc<dyn SpoilerLogs>>,
     /// The racetime.gg server (for links to rooms).
@@ -44,8 +50,8 @@ impl std::fmt::Debug for Services {
 }
 
 impl Services {
-    /// Services with no Discord, tournament or spoiler-log port; add them with the
-    /// `with_*` methods.
+    /// Services with no Discord, tournament or spoiler-log port and no bot registry; add them
+    /// with the `with_*` methods.
     pub fn new(
         db: DatabaseConnection,
         seedgen: Arc<Seedgen>,
@@ -58,6 +64,7 @@ impl Services {
             presets,
             notifier: None,
             tournaments: None,
+            racetime_bots: None,
             spoilers: None,
             racetime_host,
             command_prefix: "!".to_owned(),
@@ -75,6 +82,19 @@ impl Services {
     /// Sets the tournament port.
     pub fn with_tournaments(mut self, tournaments: Arc<dyn TournamentService>) -> Self {
         self.tournaments = Some(tournaments);
+        self
+    }
+
+    /// Sets the tournament port to the tournament engine ([`EngineTournaments`]): rooms it
+    /// opens or that have a `tournament_results` row are linked to its races.
+    pub fn with_tournament_engine(self, engine: Arc<Engine>) -> Self {
+        self.with_tournaments(Arc::new(EngineTournaments::new(engine)))
+    }
+
+    /// Sets the bot registry each category bot joins once connected ([`crate::start`]), the
+    /// same [`RacetimeBots`] the tournament engine opens rooms through.
+    pub fn with_racetime_bots(mut self, bots: RacetimeBots) -> Self {
+        self.racetime_bots = Some(bots);
         self
     }
 
@@ -99,6 +119,14 @@ impl Services {
     /// The tournament race linked to a room.
     pub fn tournament(&self, room: &str) -> Option<Arc<dyn TournamentRace>> {
         lock(&self.tournament_links).get(room).cloned()
+    }
+
+    /// Forgets the tournament race of a room, here and in the tournament port.
+    pub(crate) fn unlink_tournament(&self, room: &str) {
+        lock(&self.tournament_links).remove(room);
+        if let Some(port) = &self.tournaments {
+            port.unlink(room);
+        }
     }
 
     /// Marks the intro of `room` sent; false when it already was.

@@ -145,7 +145,18 @@ pub(crate) async fn send_spoiler_log<C: Category>(
     h: &RoomHandler<C>,
     room: &Room,
 ) -> HandlerResult {
-    let row = lock(&h.spoiler.row).clone();
+    let attached = lock(&h.spoiler.row).clone();
+    // A row written by other code after the handler started (the tournament engine's
+    // league spoiler roll) is found in the database, as the original looked it up there.
+    let row = match attached {
+        Some(row) => Some(row),
+        None => {
+            spoiler_races::Entity::find()
+                .filter(spoiler_races::Column::SrlId.eq(room.name()))
+                .one(&h.services.db)
+                .await?
+        }
+    };
     let Some(row) = row else {
         return Ok(());
     };

@@ -62,6 +62,20 @@ async fn z1r_flags_race_and_presets() {
     h.say(&room, &user, "!ttp4").await;
     h.wait_message(&room, texts::DONE).await;
     assert!(h.messages(&room).iter().any(|m| m.starts_with("ttp4")));
+    // Each ttp4 preset is its own command too (row 42).
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!ttp4hopla").await;
+    h.wait_message(&room, texts::DONE).await;
+    let line = h
+        .messages(&room)
+        .into_iter()
+        .find(|m| m.starts_with("ttp4hopla - Flags: "))
+        .unwrap();
+    let n: u64 = line.rsplit("Seed: ").next().unwrap().parse().unwrap();
+    assert_eq!(
+        line,
+        format!("ttp4hopla - Flags: oIbnRjuMUKqwdnOXzOMO7PuDtwAvU3boJnaXW Seed: {n}")
+    );
     h.say(&room, &user, "!help").await;
     h.wait_message(&room, "Available commands:\n\"!race <preset>\" or \"!flags <flagstring>\" to generate a seed.  Check out https://sahasrahbot.synack.live/rtgg.html#the-legend-of-zelda-randomizer-z1r for more info.").await;
 }
@@ -102,6 +116,17 @@ async fn z2r_flags_mrb_and_shortcuts() {
         line,
         format!("Seed: {n} - Flags: hhAhD0j#$78$Jp5Q$dAhOA!0Pz@A")
     );
+    // Row 43: any flag string.
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!flags AAAAAA#").await;
+    h.wait_message(&room, texts::DONE).await;
+    let line = h
+        .messages(&room)
+        .into_iter()
+        .find(|m| m.starts_with("Seed: "))
+        .unwrap();
+    let n = seed_number(&line, "Seed: ");
+    assert_eq!(line, format!("Seed: {n} - Flags: AAAAAA#"));
     h.say(&room, &user, "!help").await;
     h.wait_message(&room, "Available commands:\n\"!flags <flags>\" to generate a seed.  Check out https://sahasrahbot.synack.live/rtgg.html#zelda-2-randomizer-z2r for more info.").await;
 }
@@ -122,6 +147,8 @@ async fn smb3r_flags_and_ff1r_url() {
     let n = seed_number(&line, "Seed: ");
     assert!(n <= 999_999_999_998);
     assert_eq!(line, format!("Seed: {n} - Flags: 17BAS2LNJ4"));
+    h.say(&room, &user, "!help").await;
+    h.wait_message(&room, "Available commands:\n\"!flags <flags>\" to generate a seed.  Check out https://sahasrahbot.synack.live/rtgg.html#super-mario-bros-3-randomizer-smb3r for more info.").await;
 
     let h = Harness::new("ff1r").await;
     h.start::<Ff1r>().await;
@@ -153,6 +180,8 @@ async fn smb3r_flags_and_ff1r_url() {
     );
     assert_eq!(tail, "&f=FLAGS");
     assert_eq!(h.info_bot(&room), url);
+    h.say(&room, &user, "!help").await;
+    h.wait_message(&room, "Available commands:\n\"!ff1url <url>\" to generate seed.  Check out https://sahasrahbot.synack.live/rtgg.html#final-fantasy-randomizer-ff1r for more info.").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -178,13 +207,176 @@ async fn smz3_race_info_and_multiworld_needs_a_team_race() {
     );
     let body = &h.provider_requests().await[0].1;
     assert_eq!(body["race"], "true");
+    // Row 37: `!preset` is the same roll.
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!preset normal").await;
+    h.wait_message(&room, texts::DONE).await;
+    let url = h.messages(&room)[2].clone();
+    assert_eq!(
+        h.info_bot(&room),
+        format!("normal - {url} - (Kraid Ridley Phantoon)")
+    );
 
     let room = h.open(NewRace::default()).await;
     h.say(&room, &user, "!multiworld normal").await;
     h.wait_message(&room, "This must be a team race.").await;
+
+    // Row 9: a command that fails reports it, and nothing counts as rolled.
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!spoiler normal abc").await;
+    h.wait_message(
+        &room,
+        "Command raised exception: invalid literal for int() with base 10: 'abc'",
+    )
+    .await;
+    h.say(&room, &user, "!race normal").await;
+    h.wait_message(&room, texts::DONE).await;
     h.say(&room, &user, "!help").await;
     h.wait_message(&room, sahasrahbot_racetime_handlers::categories::smz3::HELP)
         .await;
+}
+
+const GUID_ALPHA: &str = "00112233-4455-6677-8899-aabbccddeeff";
+const GUID_BRAVO: &str = "ffeeddcc-bbaa-9988-7766-554433221100";
+
+/// samus.link multiworld answers at `path`: one game per team, told apart by its first
+/// player.
+async fn mock_multiworld(h: &Harness, path: &str, first_players: [(&str, &str); 2]) {
+    for (player, guid) in first_players {
+        Mock::given(method("POST"))
+            .and(wiremock::matchers::path(path))
+            .and(wiremock::matchers::body_partial_json(
+                json!({"gamemode": "multiworld", "player-0": player}),
+            ))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "guid": guid,
+                "mode": "multiworld",
+                "hash": "Kraid Ridley",
+            })))
+            .mount(&h.providers)
+            .await;
+    }
+}
+
+fn multiworld_url(guid: &str) -> String {
+    let slug = sahasrahbot_seedgen::providers::samus::slug(guid).unwrap();
+    format!("https://samus.link/multiworld/{slug}")
+}
+
+/// A team race of `teams` (team name, member names) in the harness's category; returns the
+/// room and the first member's id.
+async fn team_room(h: &Harness, teams: &[(&str, &[&str])]) -> (String, String) {
+    let room = h
+        .open(NewRace {
+            team_race: true,
+            ..NewRace::default()
+        })
+        .await;
+    let mut first = None;
+    for (team, members) in teams {
+        for name in *members {
+            let id = h.fake.add_entrant(&room, name);
+            h.fake.set_entrant_team(&room, &id, Some(team));
+            first.get_or_insert(id);
+        }
+    }
+    let first = first.unwrap();
+    // The handler has the teams once it answers a command sent after them.
+    h.say(&room, &first, "!help").await;
+    h.wait_count(&room, 2).await;
+    (room, first)
+}
+
+/// Row 38 (smz3): a 2v2 team race gets one multiworld game per team with the same seed
+/// number, "Team X: url" then "------" for each team in name order, and the race info; an
+/// invited user without a team (§5.9) is left out instead of failing the command. Unequal
+/// teams and races that are no team race are refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smz3_multiworld_rolls_one_game_per_team() {
+    let h = Harness::new("smz3").await;
+    let path = "/smz3/api/randomizers/smz3/generate";
+    mock_multiworld(&h, path, [("a1", GUID_ALPHA), ("b1", GUID_BRAVO)]).await;
+    h.start::<Smz3>().await;
+    let (room, first) = team_room(&h, &[("Bravo", &["b1", "b2"]), ("Alpha", &["a1", "a2"])]).await;
+    let invited = h.fake.add_user("invitee", false);
+    h.fake.add_existing_entrant(&room, &invited, "invited");
+    assert!(h.fake.race(&room)["entrants"][4]["team"].is_null());
+    let team = &h.fake.race(&room)["entrants"][0]["team"];
+    assert_eq!(team["name"], "Bravo");
+    assert_eq!(team["slug"], "bravo");
+
+    h.say(&room, &first, "!multiworld normal 4242").await;
+    h.wait_message(&room, "Seed rolling complete.").await;
+    assert_eq!(
+        h.messages(&room)[2..],
+        [
+            texts::GENERATING.to_owned(),
+            format!("Team Alpha: {}", multiworld_url(GUID_ALPHA)),
+            "------".to_owned(),
+            format!("Team Bravo: {}", multiworld_url(GUID_BRAVO)),
+            "------".to_owned(),
+            "Seed rolling complete.".to_owned(),
+        ]
+    );
+    assert_eq!(h.info_bot(&room), "SMZ3 Multiworld - normal");
+    let bodies: Vec<_> = h
+        .provider_requests()
+        .await
+        .into_iter()
+        .filter(|(p, _)| p == path)
+        .map(|(_, b)| b)
+        .collect();
+    assert_eq!(bodies.len(), 2);
+    for (body, players) in bodies.iter().zip([["a1", "a2"], ["b1", "b2"]]) {
+        assert_eq!(body["players"], 2);
+        assert_eq!(body["player-0"], players[0]);
+        assert_eq!(body["player-1"], players[1]);
+        assert_eq!(body["seed"], "4242");
+        assert_eq!(body["race"], "true");
+    }
+    h.say(&room, &first, "!multiworld normal").await;
+    h.wait_message(&room, texts::ALREADY_ROLLED).await;
+
+    let (room, first) = team_room(&h, &[("Alpha", &["a1", "a2"]), ("Bravo", &["b1"])]).await;
+    h.say(&room, &first, "!multiworld normal").await;
+    h.wait_message(&room, "Teams are unequal in size.").await;
+    h.quiet(&room, 3).await;
+    // Refused, not rolled: a fixed room may roll.
+    let b2 = h.fake.add_entrant(&room, "b2");
+    h.fake.set_entrant_team(&room, &b2, Some("Bravo"));
+    h.say(&room, &first, "!help").await;
+    h.wait_count(&room, 4).await;
+    h.say(&room, &first, "!multiworld normal").await;
+    h.wait_message(&room, "Seed rolling complete.").await;
+}
+
+/// Row 38 (smr): the same for Super Metroid multiworld, with its own race info.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smr_multiworld_rolls_one_game_per_team() {
+    let h = Harness::new("smr").await;
+    let path = "/smz3/api/randomizers/sm/generate";
+    mock_multiworld(&h, path, [("a1", GUID_ALPHA), ("b1", GUID_BRAVO)]).await;
+    h.start::<Smr>().await;
+    let (room, first) = team_room(&h, &[("Alpha", &["a1", "a2"]), ("Bravo", &["b1", "b2"])]).await;
+    h.say(&room, &first, "!multiworld casual_full").await;
+    h.wait_message(&room, "Seed rolling complete.").await;
+    assert_eq!(
+        h.messages(&room)[2..],
+        [
+            texts::GENERATING.to_owned(),
+            format!("Team Alpha: {}", multiworld_url(GUID_ALPHA)),
+            "------".to_owned(),
+            format!("Team Bravo: {}", multiworld_url(GUID_BRAVO)),
+            "------".to_owned(),
+            "Seed rolling complete.".to_owned(),
+        ]
+    );
+    assert_eq!(h.info_bot(&room), "SM Multiworld - casual_full");
+
+    let room = h.open(NewRace::default()).await;
+    let user = h.fake.add_entrant(&room, "solo");
+    h.say(&room, &user, "!multiworld casual_full").await;
+    h.wait_message(&room, "This must be a team race.").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -286,11 +478,30 @@ async fn smr_total_alias_works_and_dash_usage_and_url() {
     h.say(&room, &user, "!smleagueplayoff Major Off").await;
     h.wait_message(&room, "3 arguments required (majors, area, bosses).")
         .await;
+    h.say(&room, &user, "!smleagueplayoff Major Light On").await;
+    h.wait_message(&room, texts::DONE).await;
+    let msgs = h.messages(&room);
+    let url = &msgs[msgs.len() - 2];
+    assert!(url.starts_with("http"), "{msgs:#?}");
+    assert_eq!(
+        h.info_bot(&room),
+        format!("Super Metroid League Playoffs - Major - {url} - Major, Light, On")
+    );
 
     let room = h.open(NewRace::default()).await;
     h.say(&room, &user, "!varia onlyone").await;
     h.wait_message(&room, "You must specify setting and skill presets!")
         .await;
+    h.say(&room, &user, "!varia Season_Races Season_Races")
+        .await;
+    h.wait_message(&room, texts::DONE).await;
+    let msgs = h.messages(&room);
+    let url = &msgs[msgs.len() - 2];
+    assert!(url.starts_with("http"), "{msgs:#?}");
+    assert_eq!(
+        h.info_bot(&room),
+        format!("Season_Races / Season_Races - {url}")
+    );
     h.say(&room, &user, "!help").await;
     h.wait_message(&room, sahasrahbot_racetime_handlers::categories::smr::HELP)
         .await;
@@ -324,6 +535,10 @@ async fn mystery_defaults_and_info() {
     for (cmd, reply) in [
         ("!register", "Lazy Kid ain't got nothing compared to me."),
         ("!synack", "You need to be more creative."),
+        (
+            "!vt",
+            "You summon Veetorp, he looks around confused and curses your next game with bad (CS)PRNG.",
+        ),
     ] {
         h.say(&room, &user, cmd).await;
         h.wait_message(&room, reply).await;
@@ -336,6 +551,12 @@ async fn test_category_counts_down_without_the_begin_message() {
     h.start::<Test>().await;
     let user = h.fake.add_user("runner", false);
     let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!help").await;
+    h.wait_message(
+        &room,
+        sahasrahbot_racetime_handlers::categories::alttpr::HELP,
+    )
+    .await;
     h.say(&room, &user, "!test x").await;
     h.wait_message(&room, "Invalid number of seconds").await;
     h.say(&room, &user, "!test 2").await;

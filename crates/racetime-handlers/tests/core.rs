@@ -1,4 +1,4 @@
-//! The core handler end to end (racetime.md §4 rows 6–10, 21–25, 34–36, 47, 50, 52):
+//! The core handler end to end (racetime.md §4 rows 6–10, 21–25, 34–36, 47, 50, 52, 53):
 //! the real client against the testkit fake racetime.gg, seeds from wiremock.
 
 mod common;
@@ -6,6 +6,8 @@ mod common;
 use std::time::Duration;
 
 use common::{CODE, Harness};
+use sahasrahbot_racetime::model::User;
+use sahasrahbot_racetime::{ChatMessage, CommandOutcome};
 use sahasrahbot_racetime_handlers::categories::{Alttpr, Contra, Sgl, SmwHacks, Twwr, Z1r};
 use sahasrahbot_racetime_handlers::core::texts;
 use sahasrahbot_racetime_handlers::inject_command;
@@ -115,6 +117,58 @@ async fn commands_are_case_sensitive_and_unknown_ones_are_ignored() {
     h.fake.send_bot_chat(&room, "OtherBot", "!race standard");
     h.fake.send_system_message(&room, "!race standard");
     h.quiet(&room, 1).await;
+}
+
+/// Row 7: the command prefix is configurable; the intro names it and the `!` commands are
+/// then plain chat.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_prefix_is_configurable() {
+    let h = Harness::new("z1r").await;
+    let mut config = h.bot_config();
+    config.command_prefix = "?".to_owned();
+    h.start_configured::<Z1r>(config, h.services_with_prefix("?"))
+        .await;
+    let room = h.open(NewRace::default()).await;
+    let intro = INTRO.replace("!help", "?help");
+    h.wait_message(&room, &intro).await;
+    let user = h.fake.add_user("runner", false);
+    h.say(&room, &user, "!help").await;
+    h.say(&room, &user, "?help").await;
+    let help = "Available commands:\n\"!race <preset>\" or \"!flags <flagstring>\" to generate a seed.  Check out https://sahasrahbot.synack.live/rtgg.html#the-legend-of-zelda-randomizer-z1r for more info.";
+    h.wait_message(&room, help).await;
+    assert_eq!(h.messages(&room), [intro.as_str(), help]);
+}
+
+/// Row 53: every chat message the bot sends carries a fresh lowercase UUID as its guid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_message_has_a_fresh_lowercase_uuid_guid() {
+    let h = Harness::new("alttpr").await;
+    h.mock_alttpr("/live", "Hash1").await;
+    h.start::<Alttpr>().await;
+    let room = h.open(NewRace::default()).await;
+    h.wait_count(&room, 1).await;
+    let user = h.fake.add_user("runner", false);
+    h.say(&room, &user, "!race standard").await;
+    h.wait_message(&room, texts::DONE).await;
+    let guids: Vec<String> = h
+        .fake
+        .bot_actions(&room)
+        .iter()
+        .filter(|a| a["action"] == "message")
+        .map(|a| a["data"]["guid"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(guids.len(), 4, "intro, please wait, url, done");
+    for g in &guids {
+        let groups: Vec<usize> = g.split('-').map(str::len).collect();
+        assert_eq!(groups, [8, 4, 4, 4, 12], "{g}");
+        assert!(
+            g.chars()
+                .all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c)),
+            "{g}"
+        );
+    }
+    let distinct: std::collections::HashSet<&String> = guids.iter().collect();
+    assert_eq!(distinct.len(), guids.len());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -431,6 +485,83 @@ async fn the_lock_survives_an_in_place_reconnect() {
     );
     h.say(&room, &user, "!race standard").await;
     h.wait_message(&room, texts::LOCKED).await;
+}
+
+/// A chat command from a non-monitor, handed to the room's dispatch directly: with sockets
+/// reconnecting every second, chat the fake broadcasts between two sockets would be lost.
+async fn dispatch_as_runner(h: &Harness, room: &str, text: &str) {
+    let message = ChatMessage {
+        message: text.to_owned(),
+        user: Some(User {
+            id: "runner-id".to_owned(),
+            name: "runner".to_owned(),
+            full_name: "runner".to_owned(),
+            ..User::default()
+        }),
+        is_monitor: Some(false),
+        ..ChatMessage::default()
+    };
+    let outcome = h
+        .registry
+        .get(room)
+        .unwrap()
+        .dispatch_message(message)
+        .await
+        .unwrap();
+    assert_eq!(outcome, CommandOutcome::Completed);
+}
+
+/// Row 4: after a token refresh every room reconnects with the new token and keeps its
+/// state: the lock and the rolled seed survive, and the room is not greeted again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_refresh_keeps_the_lock_and_the_rolled_seed() {
+    // Tokens valid 2 s: the client refreshes at half-life, again and again.
+    let h = Harness::with_token_lifetime("alttpr", 2).await;
+    h.mock_alttpr("/live", "Hash1").await;
+    h.start::<Alttpr>().await;
+    let locked = h.open(NewRace::default()).await;
+    let rolled = h.open(NewRace::default()).await;
+    let outcome = h
+        .registry
+        .get(&locked)
+        .unwrap()
+        .dispatch_command("!lock")
+        .await;
+    assert_eq!(outcome.unwrap(), CommandOutcome::Completed);
+    dispatch_as_runner(&h, &rolled, "!race standard").await;
+    h.wait_message(&locked, texts::LOCK).await;
+    h.wait_message(&rolled, texts::DONE).await;
+    // Both rooms reconnect with a token issued after the state was set.
+    let before = h.fake.issued_tokens();
+    assert!(
+        h.fake
+            .wait_until(common::WAIT, |f| [&locked, &rolled].iter().all(|room| {
+                f.bot_connections(room)
+                    .last()
+                    .is_some_and(|t| !before.contains(t))
+            }))
+            .await,
+        "rooms reconnected with a new token"
+    );
+    dispatch_as_runner(&h, &locked, "!race standard").await;
+    dispatch_as_runner(&h, &rolled, "!race standard").await;
+    h.wait_message(&locked, texts::LOCKED).await;
+    h.wait_message(&rolled, texts::ALREADY_ROLLED).await;
+    assert_eq!(
+        h.messages(&locked),
+        [INTRO, texts::LOCK, texts::LOCKED],
+        "no second intro"
+    );
+    let rolled_messages = h.messages(&rolled);
+    assert_eq!(
+        rolled_messages
+            .iter()
+            .filter(|m| m.as_str() == INTRO)
+            .count(),
+        1,
+        "{rolled_messages:#?}"
+    );
+    assert_eq!(rolled_messages.last().unwrap(), texts::ALREADY_ROLLED);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -12,7 +12,7 @@ use sahasrahbot_core::db::entities::{
 use sahasrahbot_core::ports::ChatTarget;
 use sahasrahbot_racetime_handlers::categories::{Alttpr, Contra};
 use sahasrahbot_racetime_handlers::core::texts;
-use sahasrahbot_racetime_handlers::rejoin_unlisted_rooms;
+use sahasrahbot_racetime_handlers::{konot, rejoin_unlisted_rooms};
 use sahasrahbot_testkit::db::TestDb;
 use sahasrahbot_testkit::racetime::NewRace;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -40,7 +40,11 @@ async fn tournamentrace_gates_spectators_and_unlinked_rooms() {
     let room = h.open(NewRace::default()).await;
     h.wait_count(&room, 1).await;
     let spectator = h.fake.add_user("watcher", false);
+    // A deleted user listed before the sender is skipped, not a failure (§5.10).
+    let ghost = h.fake.add_entrant(&room, "ghost");
+    h.fake.delete_user(&ghost);
     let runner = h.fake.add_entrant(&room, "runner");
+    assert!(h.fake.race(&room)["entrants"][0]["user"].is_null());
     h.say(&room, &spectator, "!tournamentrace").await;
     h.wait_message(
         &room,
@@ -79,7 +83,12 @@ async fn tournament_rooms_accept_players_and_promote_gatekeepers_and_hook_status
         .push(gatekeeper.clone());
     h.services.link_tournament(&room, h.tournament.clone());
 
+    // A deleted user's request (`user: null`) listed first does not stop the others (§5.10).
+    let ghost = h.fake.add_user("ghost", false);
+    h.fake.add_existing_entrant(&room, &ghost, "requested");
+    h.fake.delete_user(&ghost);
     h.fake.add_existing_entrant(&room, &player, "requested");
+    assert!(h.fake.race(&room)["entrants"][0]["user"].is_null());
     h.fake.add_existing_entrant(&room, &gatekeeper, "requested");
     h.fake.add_existing_entrant(&room, &stranger, "requested");
     assert!(
@@ -155,6 +164,106 @@ async fn tournament_link_is_restored_from_tournament_results() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_the_service_links_after_begin_is_linked_at_the_next_join_request() {
+    let h = Harness::new("alttpr").await;
+    h.start::<Alttpr>().await;
+    let room = h
+        .open(NewRace {
+            invitational: true,
+            ..NewRace::default()
+        })
+        .await;
+    let player = h.fake.add_user("player", false);
+    h.tournament.players.lock().unwrap().push(player.clone());
+    // Nothing linked yet (the service has not linked the room it opened): not accepted.
+    h.fake.add_existing_entrant(&room, &player, "requested");
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(entrant_status(&h, &room, &player), "requested");
+    assert!(h.services.tournament(&room).is_none());
+
+    // The service links it; the next frame with the request pending accepts the player.
+    h.tournament.linked_rooms.lock().unwrap().push(room.clone());
+    h.fake.rebroadcast(&room);
+    assert!(
+        h.fake
+            .wait_until(common::WAIT, |_| entrant_status(&h, &room, &player)
+                == "not_ready")
+            .await
+    );
+    assert!(h.services.tournament(&room).is_some());
+    // Linked by the service, not resumed from a row.
+    assert!(
+        !h.tournament
+            .calls
+            .lock()
+            .unwrap()
+            .contains(&"resume".to_owned())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_results_row_written_after_begin_links_the_room_at_tournamentrace() {
+    let h = Harness::new("alttpr").await;
+    h.start::<Alttpr>().await;
+    let room = h.open(NewRace::default()).await;
+    let runner = h.fake.add_entrant(&room, "runner");
+    tournament_results::ActiveModel {
+        srl_id: Set(Some(room.clone())),
+        episode_id: Set(Some("12345".to_owned())),
+        event: Set(Some("test-event".to_owned())),
+        ..Default::default()
+    }
+    .insert(h.db.conn())
+    .await
+    .unwrap();
+    h.say(&room, &runner, "!tournamentrace").await;
+    h.wait_message(&room, "Tournament seed rolled.").await;
+    assert_eq!(
+        *h.tournament.calls.lock().unwrap(),
+        vec!["resume".to_owned(), "process []".to_owned()]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seed_counts_as_rolled_only_when_the_tournament_rolled_one() {
+    let h = Harness::new("alttpr").await;
+    h.start::<Alttpr>().await;
+    let room = h.open(NewRace::default()).await;
+    let runner = h.fake.add_entrant(&room, "runner");
+    h.services.link_tournament(&room, h.tournament.clone());
+    h.tournament
+        .no_roll
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    h.say(&room, &runner, "!tournamentrace").await;
+    h.wait_message(&room, "Tournament guard said no.").await;
+    // Nothing was rolled: the next try reaches the tournament again.
+    h.say(&room, &runner, "!tournamentrace").await;
+    assert!(
+        h.fake
+            .wait_until(common::WAIT, |f| f
+                .bot_messages(&room)
+                .iter()
+                .filter(|m| *m == "Tournament guard said no.")
+                .count()
+                == 2)
+            .await
+    );
+    assert!(
+        !h.messages(&room)
+            .contains(&texts::ALREADY_ROLLED.to_owned())
+    );
+
+    h.tournament
+        .no_roll
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    h.say(&room, &runner, "!tournamentrace").await;
+    h.wait_message(&room, "Tournament seed rolled.").await;
+    h.say(&room, &runner, "!tournamentrace").await;
+    h.wait_message(&room, texts::ALREADY_ROLLED).await;
+    assert_eq!(h.tournament.calls.lock().unwrap().len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn promote_is_silent_unless_gatekeeper_and_needs_an_entrant() {
     let h = Harness::new("alttpr").await;
     h.start::<Alttpr>().await;
@@ -205,13 +314,15 @@ async fn override_checks_the_whitelist_and_expiry() {
     let expired = h.fake.add_entrant(&room, "expired");
     let stranger = h.fake.add_entrant(&room, "stranger");
     let now = chrono::Utc::now().naive_utc();
-    for (id, expires) in [
-        (&ok, Some(now + chrono::Duration::days(1))),
-        (&expired, Some(now - chrono::Duration::days(1))),
+    // The whitelist is per category: the stranger's row is for another one.
+    for (id, category, expires) in [
+        (&ok, "alttpr", Some(now + chrono::Duration::days(1))),
+        (&expired, "alttpr", Some(now - chrono::Duration::days(1))),
+        (&stranger, "smz3", None),
     ] {
         rtggoverridewhitelist::ActiveModel {
             racetime_id: Set(id.clone()),
-            category: Set("alttpr".to_owned()),
+            category: Set(category.to_owned()),
             created: Set(now),
             updated: Set(now),
             reason: Set(Some("test".to_owned())),
@@ -223,9 +334,17 @@ async fn override_checks_the_whitelist_and_expiry() {
         .unwrap();
     }
     h.say(&room, &stranger, "!override").await;
-    h.wait_message(&room, texts::OVERRIDE_NOT_WHITELISTED).await;
+    h.wait_message(
+        &room,
+        "You are not permitted to override the streaming requirement in this category.  Please contact a category owner if this needs to change.",
+    )
+    .await;
     h.say(&room, &expired, "!override").await;
-    h.wait_message(&room, texts::OVERRIDE_EXPIRED).await;
+    h.wait_message(
+        &room,
+        "Your streaming exemption has expired.  Please contact a category owner to have it renewed.",
+    )
+    .await;
     h.say(&room, &ok, "!override").await;
     assert!(
         h.fake
@@ -240,6 +359,77 @@ async fn override_checks_the_whitelist_and_expiry() {
     );
 }
 
+/// The `(full name, profile path)` of a user as the race JSON shows them.
+fn user_links(h: &Harness, room: &str, id: &str) -> (String, String) {
+    let race = h.fake.race(room);
+    let user = race["entrants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["user"]["id"] == id)
+        .map(|e| e["user"].clone())
+        .unwrap();
+    (
+        user["full_name"].as_str().unwrap().to_owned(),
+        user["url"].as_str().unwrap().to_owned(),
+    )
+}
+
+async fn watcher(h: &Harness, category: &str, channel: i64, new_players: bool) -> i32 {
+    rtggwatcher::ActiveModel {
+        guild_id: Set(1),
+        channel_id: Set(channel),
+        category: Set(category.to_owned()),
+        notify_on_new_player: Set(new_players),
+        ..Default::default()
+    }
+    .insert(h.db.conn())
+    .await
+    .unwrap()
+    .id
+}
+
+async fn watch(h: &Harness, watcher: i32, racetime_id: &str) {
+    rtggwatcherplayer::ActiveModel {
+        racetime_id: Set(racetime_id.to_owned()),
+        rtgg_watcher_id: Set(watcher),
+        ..Default::default()
+    }
+    .insert(h.db.conn())
+    .await
+    .unwrap();
+}
+
+/// What was sent to Discord once `n` messages arrived and nothing followed for a moment:
+/// (channel, embed), sorted by channel then description.
+async fn discord_embeds(h: &Harness, n: usize) -> Vec<(u64, serde_json::Value)> {
+    let arrived = h
+        .fake
+        .wait_until(common::WAIT, |_| h.notifier.sent.lock().unwrap().len() >= n)
+        .await;
+    assert!(arrived, "fewer than {n} Discord messages");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut out: Vec<(u64, serde_json::Value)> = h
+        .notifier
+        .sent
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(target, message)| {
+            let ChatTarget::Channel(channel) = target else {
+                panic!("not a channel: {target:?}");
+            };
+            assert_eq!(message.content, "");
+            let embed = serde_json::from_str(message.embed.as_deref().unwrap()).unwrap();
+            (*channel, embed)
+        })
+        .collect();
+    out.sort_by_key(|(c, e)| (*c, e["description"].as_str().unwrap_or_default().to_owned()));
+    out
+}
+
+/// Row 29 / discord.md §2.6: a watchlisted entrant gets a red embed in the watcher's channel
+/// when the race starts; other entrants and other categories' watchers get nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watchlisted_entrants_are_announced_on_discord_when_the_race_starts() {
     let h = Harness::new("alttpr").await;
@@ -247,48 +437,79 @@ async fn watchlisted_entrants_are_announced_on_discord_when_the_race_starts() {
     let room = h.open(NewRace::default()).await;
     let watched = h.fake.add_entrant(&room, "watched");
     h.fake.add_entrant(&room, "other");
-    let w = rtggwatcher::ActiveModel {
-        guild_id: Set(1),
-        channel_id: Set(4242),
-        category: Set("alttpr".to_owned()),
-        notify_on_new_player: Set(false),
-        ..Default::default()
-    }
-    .insert(h.db.conn())
-    .await
-    .unwrap();
-    rtggwatcherplayer::ActiveModel {
-        racetime_id: Set(watched.clone()),
-        rtgg_watcher_id: Set(w.id),
-        ..Default::default()
-    }
-    .insert(h.db.conn())
-    .await
-    .unwrap();
+    h.fake.set_races_joined(&watched, 3);
+    let w = watcher(&h, "alttpr", 4242, false).await;
+    watch(&h, w, &watched).await;
+    let elsewhere = watcher(&h, "smz3", 999, true).await;
+    watch(&h, elsewhere, &watched).await;
+    h.fake.set_status(&room, "pending");
+    h.fake.set_status(&room, "in_progress");
+    let sent = discord_embeds(&h, 1).await;
+    let base = h.fake.base_url();
+    let (full_name, profile) = user_links(&h, &room, &watched);
+    assert_eq!(
+        sent,
+        [(
+            4242,
+            serde_json::json!({
+                "title": "Watchlisted Player Detected in race",
+                "description": format!(
+                    "Watchlisted player [{full_name}]({base}{profile}) started racing in [{room}]({base}/{room})"
+                ),
+                "color": 0xE7_4C3C,
+            })
+        )]
+    );
+}
+
+/// Row 29 / discord.md §2.6: when the race starts, entrants whose racetime.gg profile shows
+/// no race joined yet get a green "New Racer Detected!" embed in the channel of every watcher
+/// of the category with `notify_on_new_player`; a deleted user (`user: null`) listed first
+/// does not stop it (racetime.md §5.10).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_time_racers_are_announced_to_watchers_that_ask() {
+    let h = Harness::new("alttpr").await;
+    h.start::<Alttpr>().await;
+    let room = h.open(NewRace::default()).await;
+    let gone = h.fake.add_entrant(&room, "gone");
+    let newbie = h.fake.add_entrant(&room, "newbie");
+    let veteran = h.fake.add_entrant(&room, "veteran");
+    h.fake.set_races_joined(&veteran, 12);
+    let (full_name, profile) = user_links(&h, &room, &newbie);
+    h.fake.delete_user(&gone);
+    watcher(&h, "alttpr", 555, true).await;
+    watcher(&h, "alttpr", 556, true).await;
+    watcher(&h, "alttpr", 777, false).await;
+    watcher(&h, "smz3", 999, true).await;
     h.fake.set_status(&room, "pending");
     h.fake.set_status(&room, "in_progress");
     assert!(
-        h.fake
-            .wait_until(common::WAIT, |_| !h
-                .notifier
-                .sent
-                .lock()
-                .unwrap()
-                .is_empty())
-            .await
+        h.fake.race(&room)["entrants"][0]["user"].is_null(),
+        "the deleted user is listed first"
     );
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let sent = h.notifier.sent.lock().unwrap().clone();
-    assert_eq!(sent.len(), 1);
-    assert_eq!(sent[0].0, ChatTarget::Channel(4242));
-    let embed: serde_json::Value =
-        serde_json::from_str(sent[0].1.embed.as_deref().unwrap()).unwrap();
-    assert_eq!(embed["title"], "Watchlisted Player Detected");
-    assert!(
-        embed["fields"][0]["value"]
-            .as_str()
-            .unwrap()
-            .starts_with("watched")
+    let sent = discord_embeds(&h, 2).await;
+    let base = h.fake.base_url();
+    let embed = serde_json::json!({
+        "title": "New Racer Detected!",
+        "description": format!(
+            "[{full_name}]({base}{profile}) started their first race in [{room}]({base}/{room})"
+        ),
+        "color": 0x2E_CC71,
+    });
+    assert_eq!(sent, [(555, embed.clone()), (556, embed)]);
+    // One profile look-up per entrant with a user, however many watchers asked.
+    let lookups: Vec<String> = h
+        .fake
+        .http_requests()
+        .into_iter()
+        .filter(|r| r.starts_with("GET /user/"))
+        .collect();
+    assert_eq!(
+        lookups,
+        [
+            format!("GET /user/{newbie}/data"),
+            format!("GET /user/{veteran}/data")
+        ]
     );
 }
 
@@ -322,6 +543,19 @@ async fn unlisted_rooms_are_recorded_removed_and_swept_at_startup() {
         // Cancelling makes the room public server-side: the row goes.
         h.registry.get(&room).unwrap().room().cancel_race().unwrap();
         assert!(wait_rows(&h, &[]).await, "{backend}");
+        // Made public by its monitors: the row goes too.
+        let public = h
+            .open(NewRace {
+                unlisted: true,
+                ..NewRace::default()
+            })
+            .await;
+        assert!(
+            wait_rows(&h, std::slice::from_ref(&public)).await,
+            "{backend}"
+        );
+        h.fake.set_unlisted(&public, false);
+        assert!(wait_rows(&h, &[]).await, "{backend}: made public");
         h.stop().await;
 
         // Start-up sweep: rejoin a live unlisted room, delete finished/missing/listed ones.
@@ -519,26 +753,64 @@ async fn konot_messages_sent_while_finishing_reach_the_room() {
 }
 
 /// Row 51, second part: the final-race notice when the last two players finish the chained
-/// room. Checked on the frames the bot sent: the fake does not list messages of rooms the
-/// bot opened itself in their chat log yet.
+/// room, in that room's chat.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "flaky: the test can finish the chained room before its handler has seen a first status, so no transition fires; needs a hook to wait on"]
 async fn konot_final_race_notice_reaches_the_last_room() {
     let (h, _, next, ids) = finish_first_konot_segment().await;
-    h.wait_handled(&next).await;
+    // The first room's handler is done with the chained room once both players are invited
+    // (after the segment row and the join).
+    assert!(
+        h.fake
+            .wait_until(common::WAIT, |_| ids[..2]
+                .iter()
+                .all(|id| entrant_status(&h, &next, id) == "invited"))
+            .await
+    );
+    // A reply to a command proves the chained room's handler has read every earlier frame,
+    // its first race.data included: the status changes below are transitions to it.
+    h.say(&next, &ids[0], "!help").await;
+    h.wait_message(&next, "To start a KONOT race, use !konot.")
+        .await;
     h.fake.set_status(&next, "in_progress");
     h.fake.set_entrant_status(&next, &ids[0], "done");
     h.fake.set_entrant_status(&next, &ids[1], "done");
     h.fake.set_status(&next, "finished");
-    let sent = h
-        .fake
-        .wait_until(common::WAIT, |f| {
-            f.bot_actions(&next).iter().any(|a| {
-                a["action"] == "message" && a["data"]["message"] == "This was the final race!  GG"
-            })
-        })
+    h.wait_message(&next, konot::FINAL_RACE).await;
+    assert_eq!(
+        h.messages(&next),
+        [
+            "Greetings!  To start a KONOT race, use !konot.",
+            "To start a KONOT race, use !konot.",
+            konot::FINAL_RACE,
+        ]
+    );
+}
+
+/// A room whose segment row is written after its handler started (the category feed can
+/// join a chained room before the previous room's handler records it) still counts as a
+/// KONOT segment when it finishes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_segment_recorded_after_the_handler_started_still_counts() {
+    let h = Harness::new("contra").await;
+    h.start::<Contra>().await;
+    let room = h.open(NewRace::default()).await;
+    let ids: Vec<String> = ["a", "b"]
+        .iter()
+        .map(|n| h.fake.add_entrant(&room, n))
+        .collect();
+    // The handler has started and seen the room before the row exists.
+    h.say(&room, &ids[0], "!help").await;
+    h.wait_message(&room, "To start a KONOT race, use !konot.")
         .await;
-    assert!(sent, "{:#?}", h.fake.bot_actions(&next));
+    konot::create_new(h.db.conn(), "contra", &room)
+        .await
+        .unwrap();
+    h.fake.set_status(&room, "in_progress");
+    for id in &ids {
+        h.fake.set_entrant_status(&room, id, "done");
+    }
+    h.fake.set_status(&room, "finished");
+    h.wait_message(&room, konot::FINAL_RACE).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

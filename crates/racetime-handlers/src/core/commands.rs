@@ -55,36 +55,40 @@ async fn cancel<C: Category>(h: Arc<RoomHandler<C>>, room: Room, inv: Invocation
     Ok(())
 }
 
+/// `!tournamentrace` (tournament.md §2.9): the roll guard (already rolled, locked), then
+/// entrants or monitors only, then the linked tournament's roll; a seed counts as rolled only
+/// when the tournament says it rolled one.
 async fn tournamentrace<C: Category>(
     h: Arc<RoomHandler<C>>,
     room: Room,
     inv: Invocation,
 ) -> HandlerResult {
-    if h.refuse_roll(&room, &inv.message)? {
-        return Ok(());
-    }
-    let sender = inv
-        .message
-        .user
-        .as_ref()
-        .map(|u| u.id.as_str())
-        .unwrap_or("");
-    let race = room.race();
-    let entrant = !sender.is_empty() && race.entrants.iter().any(|e| is_racing_entrant(e, sender));
-    if !entrant && !inv.message.sender_is_monitor() {
-        room.send_message(texts::TOURNAMENT_ENTRANTS_ONLY)?;
-        return Ok(());
-    }
-    match h.tournament(&room) {
-        Some(t) => {
-            t.process_tournament_race(&room, &inv.args, &inv.message)
-                .await
+    h.guarded_roll(&room, &inv.message, || async {
+        let sender = inv
+            .message
+            .user
+            .as_ref()
+            .map(|u| u.id.as_str())
+            .unwrap_or("");
+        let race = room.race();
+        let entrant =
+            !sender.is_empty() && race.entrants.iter().any(|e| is_racing_entrant(e, sender));
+        if !entrant && !inv.message.sender_is_monitor() {
+            room.send_message(texts::TOURNAMENT_ENTRANTS_ONLY)?;
+            return Ok(false);
         }
-        None => {
-            room.send_message(texts::NOT_A_TOURNAMENT)?;
-            Ok(())
+        match h.find_tournament(&room).await {
+            Some(t) => {
+                t.process_tournament_race(&room, &inv.args, &inv.message)
+                    .await
+            }
+            None => {
+                room.send_message(texts::NOT_A_TOURNAMENT)?;
+                Ok(false)
+            }
         }
-    }
+    })
+    .await
 }
 
 async fn konot_cmd<C: Category>(
@@ -138,7 +142,10 @@ async fn promote<C: Category>(
     room: Room,
     inv: Invocation,
 ) -> HandlerResult {
-    let (Some(t), Some(user)) = (h.tournament(&room), inv.message.user.as_ref()) else {
+    let Some(user) = inv.message.user.as_ref() else {
+        return Ok(());
+    };
+    let Some(t) = h.find_tournament(&room).await else {
         return Ok(());
     };
     if !t.can_gatekeep(&user.id).await {

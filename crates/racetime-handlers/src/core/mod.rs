@@ -68,6 +68,11 @@ pub struct RoomHandler<C> {
     pub(crate) konot: Mutex<Option<KonotSegment>>,
     pub(crate) spoiler: spoiler::SpoilerState,
     last_echo: Mutex<Option<Instant>>,
+    /// Serialises tournament look-ups (a command and a hook must not resume twice).
+    tournament_lookup: tokio::sync::Mutex<()>,
+    /// The room's `tournament_results` row names an event the service does not run: no
+    /// point asking again.
+    tournament_inactive: AtomicBool,
     _category: PhantomData<fn() -> C>,
 }
 
@@ -95,6 +100,8 @@ impl<C: Category> RoomHandler<C> {
             konot: Mutex::new(None),
             spoiler: spoiler::SpoilerState::default(),
             last_echo: Mutex::new(None),
+            tournament_lookup: tokio::sync::Mutex::new(()),
+            tournament_inactive: AtomicBool::new(false),
             _category: PhantomData,
         }
     }
@@ -123,30 +130,76 @@ impl<C: Category> RoomHandler<C> {
         lock(&self.roll).rolled = rolled;
     }
 
-    /// The tournament race linked to the room.
+    /// The tournament race linked to the room (as far as this process knows now; see
+    /// [`RoomHandler::find_tournament`]).
     pub fn tournament(&self, room: &Room) -> Option<Arc<dyn TournamentRace>> {
         self.services.tournament(room.name())
     }
 
-    /// The already-rolled and locked checks (`is_locked` of the original): posts the reason
-    /// and returns true when the sender may not roll.
-    pub(crate) fn refuse_roll(
-        &self,
-        room: &Room,
-        message: &ChatMessage,
-    ) -> Result<bool, HandlerError> {
-        let state = lock(&self.roll);
-        if state.rolled || state.in_flight {
-            drop(state);
-            room.send_message(texts::ALREADY_ROLLED)?;
-            return Ok(true);
+    /// The tournament race of the room, linking it first when the room has none yet: the
+    /// race the tournament service linked (a room it opened), else one rebuilt from the
+    /// room's `tournament_results` row (then `on_room_resume` runs). Asked again each time
+    /// it is needed while nothing is found, because the service links a room it opens, and
+    /// writes its row, after the bot joined it (tournament.md §2.14). Failures are logged
+    /// and leave the room unlinked for now.
+    pub async fn find_tournament(&self, room: &Room) -> Option<Arc<dyn TournamentRace>> {
+        if let Some(race) = self.tournament(room) {
+            return Some(race);
         }
-        drop(state);
-        if self.is_locked_flag() && !message.sender_is_monitor() {
-            room.send_message(texts::LOCKED)?;
-            return Ok(true);
+        let port = self.services.tournaments.clone()?;
+        let _guard = self.tournament_lookup.lock().await;
+        if let Some(race) = self.tournament(room) {
+            return Some(race);
         }
-        Ok(false)
+        if let Some(race) = port.linked(room.name()) {
+            info!(
+                room = room.name(),
+                category = room.category(),
+                "tournament race linked"
+            );
+            self.services.link_tournament(room.name(), race.clone());
+            return Some(race);
+        }
+        if self.tournament_inactive.load(Ordering::SeqCst) {
+            return None;
+        }
+        use sahasrahbot_core::db::entities::tournament_results as tr;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let row = match tr::Entity::find()
+            .filter(tr::Column::SrlId.eq(room.name()))
+            .one(&self.services.db)
+            .await
+        {
+            Ok(Some(row)) => row,
+            Ok(None) => return None,
+            Err(e) => {
+                warn!(room = room.name(), category = room.category(), error = %e, "tournament lookup failed");
+                return None;
+            }
+        };
+        match port.resume(room, &row).await {
+            Ok(Some(race)) => {
+                info!(
+                    room = room.name(),
+                    category = room.category(),
+                    event = ?row.event,
+                    "tournament race resumed"
+                );
+                self.services.link_tournament(room.name(), race.clone());
+                if let Err(e) = race.on_room_resume(room).await {
+                    warn!(room = room.name(), category = room.category(), error = %e, "tournament on_room_resume failed");
+                }
+                Some(race)
+            }
+            Ok(None) => {
+                self.tournament_inactive.store(true, Ordering::SeqCst);
+                None
+            }
+            Err(e) => {
+                warn!(room = room.name(), category = room.category(), error = %e, "could not resume the tournament race");
+                None
+            }
+        }
     }
 
     /// Runs a roll under the guard: refused when already rolled (or another roll is under
@@ -211,62 +264,37 @@ impl<C: Category> RoomHandler<C> {
         Ok(())
     }
 
-    async fn setup_tournament(&self, room: &Room) {
-        if self.tournament(room).is_some() {
-            return;
-        }
-        let Some(port) = self.services.tournaments.clone() else {
-            return;
-        };
-        use sahasrahbot_core::db::entities::tournament_results as tr;
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        let row = tr::Entity::find()
-            .filter(tr::Column::SrlId.eq(room.name()))
-            .one(&self.services.db)
-            .await;
-        match row {
-            Ok(Some(row)) => match port.resume(room, &row).await {
-                Ok(Some(race)) => {
-                    self.services.link_tournament(room.name(), race.clone());
-                    if let Err(e) = race.on_room_resume(room).await {
-                        warn!(error = %e, "tournament on_room_resume failed");
-                    }
-                }
-                Ok(None) => {}
-                Err(e) => warn!(error = %e, "could not resume the tournament race"),
-            },
-            Ok(None) => {}
-            Err(e) => warn!(error = %e, "tournament lookup failed"),
-        }
-    }
-
     async fn auto_accept(&self, room: &Room, race: &RaceData) -> HandlerResult {
-        let Some(tournament) = self.tournament(room) else {
-            return Ok(());
-        };
-        let players = tournament.player_racetime_ids();
-        for entrant in race
+        // Deleted users (no user object) cannot be accepted (racetime.md §5.10).
+        let requests: Vec<&str> = race
             .entrants
             .iter()
             .filter(|e| e.status.value == "requested")
-        {
-            // Deleted users (no user object) cannot be accepted (racetime.md §5.10).
-            let Some(user) = &entrant.user else { continue };
-            if players.contains(&user.id) {
-                room.accept_request(&user.id)?;
-            } else if tournament.can_gatekeep(&user.id).await {
-                room.accept_request(&user.id)?;
-                room.add_monitor(&user.id)?;
+            .filter_map(|e| e.user.as_ref().map(|u| u.id.as_str()))
+            .collect();
+        if requests.is_empty() {
+            return Ok(());
+        }
+        let Some(tournament) = self.find_tournament(room).await else {
+            return Ok(());
+        };
+        let players = tournament.player_racetime_ids();
+        for id in requests {
+            if players.iter().any(|p| p == id) {
+                room.accept_request(id)?;
+            } else if tournament.can_gatekeep(id).await {
+                room.accept_request(id)?;
+                room.add_monitor(id)?;
             }
         }
         Ok(())
     }
 
     async fn status_changed(&self, room: &Room, status: &str) -> HandlerResult {
-        fanout::status_changed(&self.services, room, status).await;
+        fanout::status_changed(&self.services, room, status);
         match status {
             "pending" => {
-                if let Some(t) = self.tournament(room) {
+                if let Some(t) = self.find_tournament(room).await {
                     t.on_race_pending(room).await?;
                 }
                 if C::HIDE_COMMENTS_ON_PENDING {
@@ -275,12 +303,18 @@ impl<C: Category> RoomHandler<C> {
             }
             "in_progress" => {
                 spoiler::send_spoiler_log(self, room).await?;
-                if let Some(t) = self.tournament(room) {
+                if let Some(t) = self.find_tournament(room).await {
                     t.on_race_start(room).await?;
                 }
             }
             "finished" => {
-                let segment = lock(&self.konot).clone();
+                let mut segment = lock(&self.konot).clone();
+                if segment.is_none() {
+                    // A room the category feed joined before the previous segment's handler
+                    // wrote its row (begin() found none): look again now.
+                    segment = konot::resume(&self.services.db, room.name()).await?;
+                    lock(&self.konot).clone_from(&segment);
+                }
                 if let Some(segment) = segment {
                     konot::create_next_room(&self.services, room, &segment).await?;
                 }
@@ -338,7 +372,7 @@ impl<C: Category> RaceHandler for RoomHandler<C> {
             self.set_locked(false);
             // The tournament link first, so a resumed tournament room is not greeted (the
             // original linked it after the intro).
-            self.setup_tournament(room).await;
+            self.find_tournament(room).await;
             let race = room.race();
             if race.status.value.is_preparing() {
                 self.intro(room, &race).await?;
@@ -357,6 +391,8 @@ impl<C: Category> RaceHandler for RoomHandler<C> {
     }
 
     async fn end(&self, room: &Room) -> HandlerResult {
+        // The race finished or was cancelled: nothing calls its tournament race any more.
+        self.services.unlink_tournament(room.name());
         info!(
             room = room.name(),
             category = room.category(),

@@ -27,10 +27,12 @@ pub const TOURNAMENT_ENTRANTS_ONLY: &str =
 pub const NOT_A_TOURNAMENT: &str = "This room is not associated with a tournament.";
 /// `!konot`.
 pub const KONOT_START: &str = "Setting up new KONOT race series!  The last player(s) to finish will be eliminated.  Once this race finishes, a new race will be created and the players advancing will be invited to the new room.";
-/// `!override` from a user not on the whitelist.
-pub const OVERRIDE_NOT_WHITELISTED: &str = "You are not authorized to override stream requirements in this category.  Please contact a category owner if you believe this is in error.";
-/// `!override` with an expired exemption.
-pub const OVERRIDE_EXPIRED: &str = "Your stream override exemption has expired.  Please contact a category owner if you believe this is in error.";
+/// `!override` from a user not on the category's whitelist: no permission to override the
+/// streaming requirement here; a category owner can change that.
+pub const OVERRIDE_NOT_WHITELISTED: &str = "You are not permitted to override the streaming requirement in this category.  Please contact a category owner if this needs to change.";
+/// `!override` with an expired exemption: a category owner can renew it.
+pub const OVERRIDE_EXPIRED: &str =
+    "Your streaming exemption has expired.  Please contact a category owner to have it renewed.";
 /// `!promote` from a gatekeeper who has not joined the race (the server only promotes
 /// entrants; the original sent the action anyway and echoed the server's error).
 pub const PROMOTE_JOIN_FIRST: &str =

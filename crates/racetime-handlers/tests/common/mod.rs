@@ -16,8 +16,8 @@ use sahasrahbot_core::ports::{
 };
 use sahasrahbot_core::presets::PresetStore;
 use sahasrahbot_racetime::{
-    Backoff, BotConfig, CancellationToken, ChatMessage, HandlerRegistry, HandlerResult, HostConfig,
-    Room,
+    Backoff, BotConfig, CancellationToken, ChatMessage, HandlerError, HandlerRegistry,
+    HandlerResult, HostConfig, Room,
 };
 use sahasrahbot_racetime_handlers::{
     Category, Services, SpoilerKind, SpoilerLogs, TournamentRace, TournamentService,
@@ -83,11 +83,15 @@ impl SpoilerLogs for FakeSpoilers {
 }
 
 /// A tournament race with fixed players and gatekeepers; records what the room asked.
+/// `!tournamentrace` answers "rolled" unless `no_roll` is set. The service reports it
+/// linked to the rooms in `linked_rooms` (rooms it opened).
 #[derive(Default)]
 pub struct FakeTournament {
     pub players: Mutex<Vec<String>>,
     pub gatekeepers: Mutex<Vec<String>>,
     pub calls: Mutex<Vec<String>>,
+    pub no_roll: std::sync::atomic::AtomicBool,
+    pub linked_rooms: Mutex<Vec<String>>,
 }
 
 #[async_trait]
@@ -109,10 +113,14 @@ impl TournamentRace for FakeTournament {
         room: &Room,
         args: &[String],
         _message: &ChatMessage,
-    ) -> HandlerResult {
+    ) -> Result<bool, HandlerError> {
         self.calls.lock().unwrap().push(format!("process {args:?}"));
+        if self.no_roll.load(std::sync::atomic::Ordering::SeqCst) {
+            room.send_message("Tournament guard said no.")?;
+            return Ok(false);
+        }
         room.send_message("Tournament seed rolled.")?;
-        Ok(())
+        Ok(true)
     }
 
     async fn on_room_resume(&self, _room: &Room) -> HandlerResult {
@@ -136,6 +144,21 @@ pub struct FakeTournamentService(pub Arc<FakeTournament>);
 
 #[async_trait]
 impl TournamentService for FakeTournamentService {
+    fn linked(&self, room: &str) -> Option<Arc<dyn TournamentRace>> {
+        if self
+            .0
+            .linked_rooms
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|r| r == room)
+        {
+            Some(self.0.clone())
+        } else {
+            None
+        }
+    }
+
     async fn resume(
         &self,
         _room: &Room,
@@ -208,16 +231,38 @@ impl Harness {
     }
 
     pub async fn with_db(category: &str, db: TestDb) -> Self {
+        Self::with_fake(
+            FakeConfig {
+                category: category.to_owned(),
+                category_name: category.to_uppercase(),
+                ..FakeConfig::default()
+            },
+            db,
+        )
+        .await
+    }
+
+    /// A harness whose fake racetime.gg issues tokens valid for `secs` seconds.
+    pub async fn with_token_lifetime(category: &str, secs: u64) -> Self {
+        Self::with_fake(
+            FakeConfig {
+                category: category.to_owned(),
+                category_name: category.to_uppercase(),
+                token_lifetime_secs: secs,
+                ..FakeConfig::default()
+            },
+            TestDb::sqlite().await,
+        )
+        .await
+    }
+
+    async fn with_fake(config: FakeConfig, db: TestDb) -> Self {
         sahasrahbot_migrations::migrate(db.conn())
             .await
             .expect("migrations");
-        let fake = FakeRacetime::start_with(FakeConfig {
-            category: category.to_owned(),
-            category_name: category.to_uppercase(),
-            ..FakeConfig::default()
-        })
-        .await
-        .expect("fake racetime");
+        let fake = FakeRacetime::start_with(config)
+            .await
+            .expect("fake racetime");
         let providers = MockServer::start().await;
         let notifier = Arc::new(RecordingNotifier::default());
         let tournament = Arc::new(FakeTournament::default());
@@ -297,9 +342,15 @@ impl Harness {
 
     /// Starts the category bot with the given services.
     pub async fn start_with<C: Category>(&self, services: Arc<Services>) {
+        self.start_configured::<C>(self.bot_config(), services)
+            .await;
+    }
+
+    /// Starts the category bot with the given client configuration and services.
+    pub async fn start_configured<C: Category>(&self, config: BotConfig, services: Arc<Services>) {
         let cancel = CancellationToken::new();
         let task = sahasrahbot_racetime_handlers::start::<C>(
-            self.bot_config(),
+            config,
             services,
             self.registry.clone(),
             cancel.clone(),
@@ -307,6 +358,20 @@ impl Harness {
         .await
         .expect("bot starts");
         self.running.lock().unwrap().push((cancel, task));
+    }
+
+    /// Fresh services over the same database and fakes, with another command prefix.
+    pub fn services_with_prefix(&self, prefix: &str) -> Arc<Services> {
+        Arc::new(
+            Self::build_services(
+                &self.fake,
+                &self.db,
+                &self.providers,
+                &self.notifier,
+                &self.tournament,
+            )
+            .with_command_prefix(prefix),
+        )
     }
 
     /// Stops every running bot and waits for them (a process exit).
