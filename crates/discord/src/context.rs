@@ -10,13 +10,13 @@ use twilight_model::application::interaction::application_command::{
     CommandData, CommandDataOption, CommandOptionValue,
 };
 use twilight_model::application::interaction::{Interaction, InteractionData, InteractionType};
-use twilight_model::channel::message::{Embed, MessageFlags};
+use twilight_model::channel::message::{Embed, Message, MessageFlags};
 use twilight_model::guild::Permissions;
 use twilight_model::http::interaction::{
     InteractionResponse, InteractionResponseData, InteractionResponseType,
 };
 use twilight_model::id::Id;
-use twilight_model::id::marker::{GuildMarker, UserMarker};
+use twilight_model::id::marker::{ChannelMarker, GuildMarker, RoleMarker, UserMarker};
 
 use crate::errors::{Error, reference_id, user_message};
 use crate::{Bot, Result, commands, components, users_only_mentions};
@@ -125,6 +125,35 @@ impl Options {
         }
     }
 
+    /// A channel, role, user or mentionable option: the id it names.
+    pub(crate) fn id(&self, name: &str) -> Option<u64> {
+        match self.get(name) {
+            Some(CommandOptionValue::Channel(id)) => Some(id.get()),
+            Some(CommandOptionValue::Role(id)) => Some(id.get()),
+            Some(CommandOptionValue::User(id)) => Some(id.get()),
+            Some(CommandOptionValue::Mentionable(id)) => Some(id.get()),
+            _ => None,
+        }
+    }
+
+    /// A channel option.
+    pub(crate) fn channel(&self, name: &str) -> Option<Id<ChannelMarker>> {
+        match self.get(name) {
+            Some(CommandOptionValue::Channel(id)) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// A required role option.
+    pub(crate) fn role(&self, name: &str) -> Result<Id<RoleMarker>> {
+        match self.get(name) {
+            Some(CommandOptionValue::Role(id)) => Ok(*id),
+            _ => Err(Error::BadOption(format!(
+                "The option `{name}` must be a role."
+            ))),
+        }
+    }
+
     /// The focused option of an autocomplete: name and typed text.
     pub(crate) fn focused(&self) -> Option<(&str, &str)> {
         self.values.iter().find_map(|o| match &o.value {
@@ -157,6 +186,22 @@ impl Ctx {
 
     pub(crate) fn user_id(&self) -> Option<Id<UserMarker>> {
         self.interaction.author_id()
+    }
+
+    /// The guild the interaction came from; refused outside a server.
+    pub(crate) fn require_guild(&self) -> Result<Id<GuildMarker>> {
+        self.guild_id().ok_or_else(|| {
+            Error::Forbidden("This command can only be used in a server.".to_owned())
+        })
+    }
+
+    /// The channel the interaction came from.
+    pub(crate) fn require_channel(&self) -> Result<Id<ChannelMarker>> {
+        self.interaction
+            .channel
+            .as_ref()
+            .map(|c| c.id)
+            .ok_or_else(|| Error::BadOption("This can only be used in a channel.".to_owned()))
     }
 
     /// Refuses unless the invoker has the Administrator permission in this guild or owns
@@ -289,6 +334,59 @@ impl Ctx {
         Ok(())
     }
 
+    /// Sends a callback of any kind (a message with components, a modal, a deferred
+    /// update, an update of the clicked message) and records the interaction as answered.
+    pub(crate) async fn respond(&self, response: InteractionResponse) -> Result<()> {
+        self.callback(response).await?;
+        *self.answered.lock().await = Answered::Replied;
+        Ok(())
+    }
+
+    /// Replies publicly with `data` (callback type 4, only users pinged) and reads the
+    /// posted message back, for a message that buttons or later edits refer to by id.
+    pub(crate) async fn reply_and_fetch(&self, data: InteractionResponseData) -> Result<Message> {
+        self.respond(InteractionResponse {
+            kind: InteractionResponseType::ChannelMessageWithSource,
+            data: Some(InteractionResponseData {
+                allowed_mentions: Some(users_only_mentions()),
+                ..data
+            }),
+        })
+        .await?;
+        Ok(self
+            .bot
+            .http
+            .interaction(self.bot.application_id)
+            .response(&self.interaction.token)
+            .await?
+            .model()
+            .await?)
+    }
+
+    /// Sends an ephemeral follow-up message (after a reply or a deferred update).
+    pub(crate) async fn followup_ephemeral(&self, content: &str) -> Result<()> {
+        self.bot
+            .http
+            .interaction(self.bot.application_id)
+            .create_followup(&self.interaction.token)
+            .content(content)
+            .flags(MessageFlags::EPHEMERAL)
+            .await?;
+        Ok(())
+    }
+
+    /// An ephemeral text in any state of the interaction: the reply when nothing was sent
+    /// yet, otherwise a follow-up (after a public defer it takes the defer's place and is
+    /// public, as Discord does).
+    pub(crate) async fn tell(&self, text: &str) -> Result<()> {
+        let answered = *self.answered.lock().await;
+        match answered {
+            Answered::No => self.reply(Some(text.to_owned()), Vec::new(), true).await,
+            Answered::Deferred { .. } => self.followup(Some(text), &[]).await,
+            Answered::Replied => self.followup_ephemeral(text).await,
+        }
+    }
+
     /// Answers an autocomplete (callback type 8).
     pub(crate) async fn autocomplete(&self, choices: Vec<CommandOptionChoice>) -> Result<()> {
         self.callback(InteractionResponse {
@@ -312,7 +410,7 @@ impl Ctx {
                 | Error::Forbidden(_)
                 | Error::Preset(_)
                 | Error::HolyImageNotFound(_)
-        );
+        ) || error.is_refusal();
         if expected {
             tracing::info!(reference = %reference, command, error = %error, "command refused");
         } else {
@@ -361,6 +459,9 @@ pub(crate) async fn handle(bot: Arc<Bot>, interaction: Interaction) {
         Some(InteractionData::MessageComponent(data)) => {
             (format!("component {}", data.custom_id), Options::default())
         }
+        Some(InteractionData::ModalSubmit(data)) => {
+            (format!("modal {}", data.custom_id), Options::default())
+        }
         _ => ("unknown".to_owned(), Options::default()),
     };
     let span = tracing::info_span!("interaction", guild = %guild, command = %name);
@@ -373,6 +474,7 @@ pub(crate) async fn handle(bot: Arc<Bot>, interaction: Interaction) {
                 commands::autocomplete(&ctx, &options).await
             }
             InteractionType::MessageComponent => components::route(&ctx).await,
+            InteractionType::ModalSubmit => components::route_modal(&ctx).await,
             _ => Ok(()),
         };
         if let Err(error) = result {

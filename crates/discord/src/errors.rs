@@ -46,9 +46,36 @@ pub enum Error {
     /// The command is not known to this bot (the client's command list is out of date).
     #[error("command {0} not found")]
     UnknownCommand(String),
+    /// The tournament engine refused an action (an async tournament rule) or failed.
+    #[error(transparent)]
+    Tournament(#[from] sahasrahbot_tournament::Error),
+}
+
+impl From<sea_orm::DbErr> for Error {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Database(e.into())
+    }
 }
 
 impl Error {
+    /// Whether this is a rule of the tournament engine refusing the action (its text is
+    /// meant for the user), rather than a failure.
+    pub fn is_refusal(&self) -> bool {
+        use sahasrahbot_tournament::Error as T;
+        match self {
+            Error::Tournament(e) => !matches!(
+                e,
+                T::Db(_)
+                    | T::Racetime(_)
+                    | T::Discord(_)
+                    | T::SpeedGaming(_)
+                    | T::Config(_)
+                    | T::Seedgen(_)
+            ),
+            _ => false,
+        }
+    }
+
     /// The short class name users see in backticks, in the style of the original's messages.
     pub fn class_name(&self) -> &'static str {
         use sahasrahbot_core::presets::PresetError as P;
@@ -69,6 +96,7 @@ impl Error {
             Error::HolyImageNotFound(_) => "HolyImageNotFound",
             Error::External { .. } => "ServiceUnavailable",
             Error::Forbidden(_) => "CheckFailure",
+            Error::Tournament(_) if self.is_refusal() => "CheckFailure",
             Error::UnknownCommand(_) => "CommandNotFound",
             _ => "InternalError",
         }
@@ -86,7 +114,7 @@ impl Error {
                 | Error::External { .. }
                 | Error::Forbidden(_)
                 | Error::UnknownCommand(_)
-        )
+        ) || self.is_refusal()
     }
 
     /// The telemetry error class (`invalid_preset`, `provider_timeout`, …).
@@ -102,6 +130,7 @@ impl Error {
             },
             Error::BadOption(_) => "bad_option",
             Error::Forbidden(_) => "denied",
+            _ if self.is_refusal() => "denied",
             _ => "internal",
         }
     }
@@ -123,6 +152,7 @@ pub fn user_message(error: &Error, emoji: Option<&str>, reference: &str) -> Stri
     let emoji = emoji.unwrap_or(FALLBACK_ERROR_EMOJI);
     let body = match error {
         Error::Forbidden(msg) => msg.clone(),
+        e if e.is_refusal() => e.to_string(),
         Error::UnknownCommand(_) => "This command was not found, probably because your Discord \
              client's command list is out of date. Try again later, or contact the bot's \
              maintainers if it keeps happening."

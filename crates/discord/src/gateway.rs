@@ -7,9 +7,7 @@ use std::time::Duration;
 use rand::Rng as _;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
-use twilight_gateway::{
-    CloseFrame, ConfigBuilder, Event, EventTypeFlags, Intents, Shard, ShardId, StreamExt as _,
-};
+use twilight_gateway::{Event, Intents, Shard, ShardId};
 use twilight_model::gateway::payload::incoming::MessageCreate;
 
 use crate::{Bot, BotSettings, Error, Result, context};
@@ -19,9 +17,6 @@ use crate::{Bot, BotSettings, Error, Result, context};
 pub(crate) fn intents() -> Intents {
     Intents::all() - Intents::GUILD_PRESENCES - Intents::MESSAGE_CONTENT
 }
-
-/// How long a shutdown waits for the gateway to confirm the close.
-const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Serves the configured shards (one by default) until `cancel` fires; the first shard
 /// that fails stops the others.
@@ -40,11 +35,12 @@ pub(crate) async fn serve(
                 range.total
             ))
         })?;
-        let mut config = ConfigBuilder::new(settings.token.clone(), intents());
-        if let Some(url) = &settings.gateway_url {
-            config = config.proxy_url(url.trim_end_matches('/').to_owned());
-        }
-        let shard = Shard::with_config(id, config.build());
+        let shard = sahasrahbot_core::gateway::shard(
+            id,
+            settings.token.clone(),
+            intents(),
+            settings.gateway_url.as_deref(),
+        );
         let span = tracing::info_span!("shard", shard = number);
         tasks.spawn(serve_shard(bot.clone(), shard, stop.clone()).instrument(span));
     }
@@ -60,89 +56,50 @@ pub(crate) async fn serve(
 }
 
 /// Serves one shard until `cancel` fires.
-async fn serve_shard(bot: Arc<Bot>, mut shard: Shard, cancel: CancellationToken) -> Result<()> {
-    let mut closing = false;
-    let close_deadline = tokio::time::sleep(Duration::from_secs(3600));
-    tokio::pin!(close_deadline);
-    loop {
-        let item = tokio::select! {
-            () = cancel.cancelled(), if !closing => {
-                tracing::info!("Discord shard shutting down");
-                shard.close(CloseFrame::NORMAL);
-                closing = true;
-                // Do not wait forever for Discord to answer the close.
-                close_deadline
-                    .as_mut()
-                    .reset(tokio::time::Instant::now() + CLOSE_TIMEOUT);
-                continue;
-            }
-            () = &mut close_deadline, if closing => return Ok(()),
-            item = shard.next_event(EventTypeFlags::all()) => item,
-        };
-        let event = match item {
-            Some(Ok(event)) => event,
-            Some(Err(e)) => {
-                tracing::warn!(error = %e, "Discord gateway error");
-                if closing {
-                    return Ok(());
-                }
-                continue;
-            }
-            None => {
-                return if closing {
-                    Ok(())
-                } else {
-                    Err(Error::Gateway("the shard stopped".to_owned()))
-                };
-            }
-        };
-        match event {
-            Event::GatewayClose(frame) => {
-                if closing {
-                    return Ok(());
-                }
-                if let Some(frame) = frame
-                    && matches!(frame.code, 4004 | 4010 | 4011 | 4012 | 4013 | 4014)
-                {
-                    return Err(Error::Gateway(format!(
-                        "closed with {}: {}",
-                        frame.code, frame.reason
-                    )));
-                }
-            }
-            Event::Ready(ready) => {
-                tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "Discord READY");
-                *bot.bot_user_id.write().unwrap_or_else(|e| e.into_inner()) = Some(ready.user.id);
-            }
-            Event::Resumed => tracing::info!("Discord session resumed"),
-            Event::GuildCreate(guild) => {
-                if let twilight_model::gateway::payload::incoming::GuildCreate::Available(g) =
-                    *guild
-                {
-                    let mut emojis = bot.emojis.write().unwrap_or_else(|e| e.into_inner());
-                    for emoji in &g.emojis {
-                        emojis
-                            .entry(emoji.name.clone())
-                            .or_insert((emoji.id, emoji.animated));
-                    }
-                }
-            }
-            Event::GuildEmojisUpdate(update) => {
-                let mut emojis = bot.emojis.write().unwrap_or_else(|e| e.into_inner());
-                for emoji in &update.emojis {
-                    emojis.insert(emoji.name.clone(), (emoji.id, emoji.animated));
-                }
-            }
-            Event::InteractionCreate(interaction) => {
-                let bot = bot.clone();
-                tokio::spawn(context::handle(bot, interaction.0));
-            }
-            Event::MessageCreate(message) => {
-                let bot = bot.clone();
-                tokio::spawn(mention_reaction(bot, message));
-            }
-            _ => {}
+async fn serve_shard(bot: Arc<Bot>, shard: Shard, cancel: CancellationToken) -> Result<()> {
+    sahasrahbot_core::gateway::run_shard(shard, cancel, |event| {
+        handle(&bot, event);
+        std::future::ready(())
+    })
+    .await
+    .map_err(|e| match e {
+        sahasrahbot_core::Error::Gateway(reason) => Error::Gateway(reason),
+        other => Error::Gateway(other.to_string()),
+    })
+}
+
+/// One gateway event: caches updated in place, interactions and mentions on their own
+/// tasks.
+fn handle(bot: &Arc<Bot>, event: Event) {
+    match event {
+        Event::Ready(ready) => {
+            tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "Discord READY");
+            *bot.bot_user_id.write().unwrap_or_else(|e| e.into_inner()) = Some(ready.user.id);
         }
+        Event::Resumed => tracing::info!("Discord session resumed"),
+        Event::GuildCreate(guild) => {
+            if let twilight_model::gateway::payload::incoming::GuildCreate::Available(g) = *guild {
+                for emoji in &g.emojis {
+                    bot.emojis
+                        .insert(&emoji.name, emoji.id, emoji.animated, false);
+                }
+            }
+        }
+        Event::GuildEmojisUpdate(update) => {
+            for emoji in &update.emojis {
+                bot.emojis
+                    .insert(&emoji.name, emoji.id, emoji.animated, true);
+            }
+        }
+        Event::InteractionCreate(interaction) => {
+            let bot = bot.clone();
+            tokio::spawn(context::handle(bot, interaction.0));
+        }
+        Event::MessageCreate(message) => {
+            let bot = bot.clone();
+            tokio::spawn(mention_reaction(bot, message));
+        }
+        _ => {}
     }
 }
 
@@ -154,13 +111,9 @@ async fn mention_reaction(bot: Arc<Bot>, message: Box<MessageCreate>) {
     if !message.mentions.iter().any(|m| m.id == me) {
         return;
     }
-    let emoji = bot
-        .emojis
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .get("SahasrahBot")
-        .copied();
-    let Some((id, _)) = emoji else { return };
+    let Some(id) = bot.emojis.id("SahasrahBot") else {
+        return;
+    };
     let wait = rand::thread_rng().gen_range(0..5000);
     tokio::time::sleep(Duration::from_millis(wait)).await;
     let emoji = twilight_http::request::channel::reaction::RequestReactionType::Custom {

@@ -45,7 +45,7 @@ impl DiscordNotifier {
         // The embed arrives as Discord JSON: it is passed through as given.
         let mut payload = serde_json::json!({
             "content": message.content,
-            "allowed_mentions": {"parse": ["users"]},
+            "allowed_mentions": {"parse": message.allowed_mentions.parse()},
         });
         if let Some(embed) = &message.embed {
             let embed: serde_json::Value =

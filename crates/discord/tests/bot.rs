@@ -2,159 +2,52 @@
 //! Discord: gateway connect/identify/READY/resume, command registration, every built
 //! command's REST calls, the error paths of §1.7, and the ChatNotifier port.
 
-use std::sync::Arc;
-use std::time::Duration;
+mod common;
 
+use common::{
+    GUILD, Setup, WAIT, admin, all_rows, bot_settings, command_names, deps, field_names, member,
+    start, strings, wait_calls,
+};
 use sahasrahbot_core::db::entities::{audit_generated_games, config, discord_server_categories};
 use sahasrahbot_core::db::entities::{presetnamespaces, presets as preset_rows};
-use sahasrahbot_core::guild_config::GuildConfig;
-use sahasrahbot_core::ports::{ChatMessage, ChatNotifier, ChatTarget};
-use sahasrahbot_core::presets::PresetStore;
-use sahasrahbot_core::telemetry::Telemetry;
-use sahasrahbot_discord::{BotSettings, Deps, DiscordNotifier, Error, ShardRange, run_with};
+use sahasrahbot_core::ports::{AllowedMentions, ChatMessage, ChatNotifier, ChatTarget};
+use sahasrahbot_discord::{BotSettings, DiscordNotifier, Error, ShardRange, run_with};
 use sahasrahbot_migrations::migrate;
-use sahasrahbot_seedgen::spoilers::SpoilerPublisher;
-use sahasrahbot_seedgen::storage::SpoilerStore;
-use sahasrahbot_seedgen::{RetryPolicy, Seedgen, SeedgenConfig};
+use sahasrahbot_seedgen::SeedgenConfig;
 use sahasrahbot_testkit::db::TestDb;
-use sahasrahbot_testkit::discord::{FakeDiscord, FakeDiscordConfig, FakeUser, RestCall};
+use sahasrahbot_testkit::discord::{FakeDiscord, FakeDiscordConfig, FakeUser};
 use sea_orm::{ActiveValue::Set, EntityTrait};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
-const WAIT: Duration = Duration::from_secs(10);
-const ALTTP_GUILD: u64 = 500_000_000_000_000_001;
-
-struct Harness {
-    fake: FakeDiscord,
-    alttpr: MockServer,
-    db: TestDb,
-    cancel: CancellationToken,
-    task: tokio::task::JoinHandle<Result<(), Error>>,
-    spoiler_dir: tempfile::TempDir,
-}
-
-fn seedgen_config(server: &MockServer) -> SeedgenConfig {
-    let uri = server.uri();
-    let mut c = SeedgenConfig {
-        policy: RetryPolicy {
-            timeout: Duration::from_secs(2),
-            max_attempts: 2,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(2),
-        },
-        ..SeedgenConfig::default()
-    };
-    c.alttpr.baseurl = uri.clone();
-    c.dash_base = format!("{uri}/dash");
-    for (prod, prefix) in [
-        ("https://alttpr.com", "/live"),
-        ("https://beeta.alttpr.com", "/beeta"),
-        ("https://tournament.alttpr.com", "/tournament"),
-        ("https://sm.samus.link", "/sm"),
-        ("https://samus.link", "/smz3"),
-    ] {
-        c.base_url_overrides
-            .insert(prod.to_owned(), format!("{uri}{prefix}"));
-    }
-    c
-}
-
-async fn start_with(config: FakeDiscordConfig) -> Harness {
-    start_custom(config, |_| {}).await
-}
-
-async fn start_custom(config: FakeDiscordConfig, adjust: impl FnOnce(&mut BotSettings)) -> Harness {
-    let fake = FakeDiscord::start_with(config).await.expect("fake discord");
-    let alttpr = MockServer::start().await;
-    let db = TestDb::sqlite().await;
-    migrate(db.conn()).await.expect("migrate");
-    let presets = PresetStore::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../presets"));
-    let seedgen =
-        Seedgen::new(seedgen_config(&alttpr), Some(db.conn().clone()), None).expect("seedgen");
-    let spoiler_dir = tempfile::tempdir().expect("tempdir");
-    let store = SpoilerStore::local(spoiler_dir.path(), "https://spoilers.example/logs/")
-        .expect("spoiler store");
-    let deps = Deps {
-        db: db.conn().clone(),
-        presets: Arc::new(presets),
-        seedgen: Arc::new(seedgen),
-        telemetry: Telemetry::disabled(),
-        guild_config: Arc::new(GuildConfig::new(db.conn().clone())),
-        spoilers: Some(Arc::new(SpoilerPublisher::new(store))),
-    };
-    let mut settings = settings_for(&fake);
-    settings.holy_images_url = format!("{}/holyimage/holyimages.json", alttpr.uri());
-    adjust(&mut settings);
-    let cancel = CancellationToken::new();
-    let task = tokio::spawn(run_with(settings, deps, cancel.clone()));
-    assert!(
-        fake.wait_for_gateway(WAIT, |s| s.identifies >= 1 && s.live >= 1)
-            .await,
-        "the bot identified"
-    );
-    // READY and GUILD_CREATE are handled before the first interaction is dispatched.
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    Harness {
-        fake,
-        alttpr,
-        db,
-        cancel,
-        task,
-        spoiler_dir,
-    }
-}
-
-fn settings_for(fake: &FakeDiscord) -> BotSettings {
-    BotSettings {
-        token: fake.token(),
-        alttp_randomizer_servers: vec![ALTTP_GUILD],
-        http_proxy: Some(fake.http_proxy()),
-        gateway_url: Some(fake.gateway_url()),
-        sync_commands_on_start: true,
-        holy_images_url: String::new(),
-        shards: None,
-    }
-}
-
-async fn start() -> Harness {
-    start_with(FakeDiscordConfig::default()).await
-}
-
-fn member() -> FakeUser {
-    FakeUser::member(111_111_111_111_111_111, "runner")
-}
-
-/// The calls made for one interaction (its callback and its webhook), in order.
-fn calls_for(fake: &FakeDiscord, token: &str) -> Vec<RestCall> {
-    fake.rest_calls()
-        .into_iter()
-        .filter(|c| c.path.contains(token))
-        .collect()
-}
-
-async fn wait_calls(fake: &FakeDiscord, token: &str, n: usize) -> Vec<RestCall> {
-    fake.wait_until(WAIT, |calls| {
-        calls.iter().filter(|c| c.path.contains(token)).count() >= n
-    })
-    .await;
-    // Nothing more should follow.
-    tokio::time::sleep(Duration::from_millis(150)).await;
-    calls_for(fake, token)
-}
-
-fn field_names(embed: &Value) -> Vec<String> {
-    embed["fields"]
-        .as_array()
-        .map(|f| {
-            f.iter()
-                .map(|x| x["name"].as_str().unwrap_or("").to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
+/// The global commands; each must be registered (more may be).
+const GLOBAL_COMMANDS: [&str; 16] = [
+    "alttpr",
+    "sm",
+    "smz3",
+    "alttprutils",
+    "holyimage",
+    "datetime",
+    "smdash",
+    "discordservers",
+    "inquiry",
+    "rankedchoice",
+    "smvaria",
+    "ctjets",
+    "z2r",
+    "dailygame",
+    "rtggadmin",
+    "racerverification",
+];
+/// The global commands hidden from members who are not administrators, guild only.
+const ADMIN_COMMANDS: [&str; 4] = [
+    "discordservers",
+    "rankedchoice",
+    "rtggadmin",
+    "racerverification",
+];
 
 fn alttpr_game() -> Value {
     json!({
@@ -197,44 +90,31 @@ async fn connects_registers_commands_once_and_resumes_after_a_dropped_socket() {
     let global = h.fake.calls_to(&format!("/applications/{app}/commands"));
     assert_eq!(global.len(), 1, "one global bulk overwrite");
     assert_eq!(global[0].method, "PUT");
-    let names: Vec<&str> = global[0]
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        names,
-        [
-            "alttpr",
-            "sm",
-            "smz3",
-            "alttprutils",
-            "holyimage",
-            "datetime",
-            "smdash",
-            "discordservers"
-        ]
-    );
-    let admin_only = &global[0].body[7];
-    assert_eq!(admin_only["default_member_permissions"], "8");
-    assert_eq!(admin_only["contexts"], json!([0]));
+    let commands = global[0].body.as_array().unwrap();
+    let names = command_names(&global[0]);
+    for expected in GLOBAL_COMMANDS {
+        assert!(
+            names.contains(&expected),
+            "{expected} is registered: {names:?}"
+        );
+    }
+    let mut unique = names.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len(), "no name twice: {names:?}");
+    for name in ADMIN_COMMANDS {
+        let command = commands.iter().find(|c| c["name"] == name).unwrap();
+        assert_eq!(command["default_member_permissions"], "8", "{name}");
+        assert_eq!(command["contexts"], json!([0]), "{name}");
+    }
     let preset = &global[0].body[0]["options"][0];
     assert_eq!(preset["name"], "preset");
     assert_eq!(preset["options"][0]["autocomplete"], true);
-    let guild = h.fake.calls_to(&format!(
-        "/applications/{app}/guilds/{ALTTP_GUILD}/commands"
-    ));
+    let guild = h
+        .fake
+        .calls_to(&format!("/applications/{app}/guilds/{GUILD}/commands"));
     assert_eq!(guild.len(), 1, "one bulk overwrite for the ALTTP guild");
-    let names: Vec<&str> = guild[0]
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["welcome", "rom"]);
+    assert_eq!(command_names(&guild[0]), ["welcome", "rom", "sgdaily"]);
 
     h.fake.drop_gateway();
     assert!(
@@ -259,19 +139,20 @@ async fn connects_registers_commands_once_and_resumes_after_a_dropped_socket() {
     );
 
     // The bot still answers after the resume.
-    let i = h.fake.slash_command(&member(), "rom", json!([]));
-    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    let calls = h.command(&member(), "rom", json!([]), 1).await;
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].body["type"], 4);
 }
 
 #[tokio::test]
 async fn heartbeats_are_acknowledged() {
-    let h = start_with(FakeDiscordConfig {
-        heartbeat_interval_ms: 100,
-        ..FakeDiscordConfig::default()
-    })
-    .await;
+    let h = Setup::default()
+        .fake(FakeDiscordConfig {
+            heartbeat_interval_ms: 100,
+            ..FakeDiscordConfig::default()
+        })
+        .start()
+        .await;
     assert!(
         h.fake.wait_for_gateway(WAIT, |s| s.heartbeats >= 3).await,
         "heartbeats: {:?}",
@@ -311,8 +192,7 @@ async fn welcome_replies_publicly_in_the_chosen_language() {
 #[tokio::test]
 async fn rom_replies_with_the_guidance() {
     let h = start().await;
-    let i = h.fake.slash_command(&member(), "rom", json!([]));
-    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    let calls = h.command(&member(), "rom", json!([]), 1).await;
     assert_eq!(calls.len(), 1);
     let content = calls[0].body["data"]["content"].as_str().unwrap();
     assert!(content.contains("<http://alttp.mymm1.com/game/checkcrc/>"));
@@ -322,12 +202,14 @@ async fn rom_replies_with_the_guidance() {
 #[tokio::test]
 async fn a_bad_option_value_gets_an_ephemeral_error_with_a_reference() {
     let h = start().await;
-    let i = h.fake.slash_command(
-        &member(),
-        "welcome",
-        json!([{"name": "language", "type": 3, "value": "klingon"}]),
-    );
-    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    let calls = h
+        .command(
+            &member(),
+            "welcome",
+            json!([{"name": "language", "type": 3, "value": "klingon"}]),
+            1,
+        )
+        .await;
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].body["type"], 4);
     assert_eq!(calls[0].body["data"]["flags"], 64);
@@ -339,14 +221,16 @@ async fn a_bad_option_value_gets_an_ephemeral_error_with_a_reference() {
     assert!(content.contains("Reference: `"), "{content}");
 
     // A bad yes/no value on /alttpr preset is refused before anything is deferred.
-    let i = h.fake.slash_command(
-        &member(),
-        "alttpr",
-        json!([{"name": "preset", "type": 1, "options": [
+    let calls = h
+        .command(
+            &member(),
+            "alttpr",
+            json!([{"name": "preset", "type": 1, "options": [
             {"name": "preset", "type": 3, "value": "open"},
             {"name": "race", "type": 3, "value": "maybe"}]}]),
-    );
-    let calls = wait_calls(&h.fake, &i.token, 1).await;
+            1,
+        )
+        .await;
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].body["type"], 4);
     assert_eq!(calls[0].body["data"]["flags"], 64);
@@ -355,8 +239,7 @@ async fn a_bad_option_value_gets_an_ephemeral_error_with_a_reference() {
 #[tokio::test]
 async fn an_unknown_command_and_an_unknown_button_are_answered_ephemerally() {
     let h = start().await;
-    let i = h.fake.slash_command(&member(), "nosuchcommand", json!([]));
-    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    let calls = h.command(&member(), "nosuchcommand", json!([]), 1).await;
     assert_eq!(calls[0].body["data"]["flags"], 64);
     assert!(
         calls[0].body["data"]["content"]
@@ -378,12 +261,12 @@ async fn alttpr_preset_defers_then_posts_the_seed_embed_and_writes_the_audit_row
         .and(path("/beeta/api/randomizer"))
         .respond_with(ResponseTemplate::new(200).set_body_json(alttpr_game()))
         .expect(1)
-        .mount(&h.alttpr)
+        .mount(&h.ext)
         .await;
     Mock::given(method("GET"))
         .and(path("/beeta/randomizer/settings"))
         .respond_with(ResponseTemplate::new(200).set_body_json(settings_map()))
-        .mount(&h.alttpr)
+        .mount(&h.ext)
         .await;
     let i = h.fake.slash_command(
         &member(),
@@ -450,7 +333,7 @@ async fn alttpr_preset_defers_then_posts_the_seed_embed_and_writes_the_audit_row
     );
 
     // The options reached alttpr.com as generator flags.
-    let requests = h.alttpr.received_requests().await.unwrap_or_default();
+    let requests = h.ext.received_requests().await.unwrap_or_default();
     let generate = requests
         .iter()
         .find(|r| r.url.path() == "/beeta/api/randomizer")
@@ -460,10 +343,7 @@ async fn alttpr_preset_defers_then_posts_the_seed_embed_and_writes_the_audit_row
     assert_eq!(body["spoilers"], "off");
     assert_eq!(body["hints"], "on");
 
-    let rows = audit_generated_games::Entity::find()
-        .all(h.db.conn())
-        .await
-        .unwrap();
+    let rows = all_rows::<audit_generated_games::Entity>(&h.db).await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].hash_id.as_deref(), Some("AbCdEf1234"));
     assert_eq!(rows[0].genoption.as_deref(), Some("open"));
@@ -473,13 +353,15 @@ async fn alttpr_preset_defers_then_posts_the_seed_embed_and_writes_the_audit_row
 #[tokio::test]
 async fn an_unknown_preset_edits_the_public_response_with_the_error() {
     let h = start().await;
-    let i = h.fake.slash_command(
-        &member(),
-        "alttpr",
-        json!([{"name": "preset", "type": 1, "options": [
+    let calls = h
+        .command(
+            &member(),
+            "alttpr",
+            json!([{"name": "preset", "type": 1, "options": [
             {"name": "preset", "type": 3, "value": "nope"}]}]),
-    );
-    let calls = wait_calls(&h.fake, &i.token, 2).await;
+            2,
+        )
+        .await;
     assert_eq!(calls.len(), 2, "{calls:#?}");
     assert_eq!(calls[0].body["type"], 5);
     assert_eq!(calls[1].method, "PATCH");
@@ -491,7 +373,7 @@ async fn an_unknown_preset_edits_the_public_response_with_the_error() {
     );
     assert!(content.starts_with("<:RIPLink:"));
     assert!(
-        h.alttpr
+        h.ext
             .received_requests()
             .await
             .unwrap_or_default()
@@ -505,15 +387,17 @@ async fn a_provider_failure_shows_the_class_and_a_reference_id() {
     Mock::given(method("POST"))
         .and(path("/live/api/randomizer"))
         .respond_with(ResponseTemplate::new(503))
-        .mount(&h.alttpr)
+        .mount(&h.ext)
         .await;
-    let i = h.fake.slash_command(
-        &member(),
-        "alttpr",
-        json!([{"name": "preset", "type": 1, "options": [
+    let calls = h
+        .command(
+            &member(),
+            "alttpr",
+            json!([{"name": "preset", "type": 1, "options": [
             {"name": "preset", "type": 3, "value": "open"}]}]),
-    );
-    let calls = wait_calls(&h.fake, &i.token, 2).await;
+            2,
+        )
+        .await;
     assert_eq!(calls.len(), 2, "{calls:#?}");
     assert_eq!(calls[0].body["type"], 5);
     let content = calls[1].body["content"].as_str().unwrap();
@@ -524,10 +408,7 @@ async fn a_provider_failure_shows_the_class_and_a_reference_id() {
         .unwrap()
         .trim_end_matches('`');
     assert_eq!(reference.len(), 8, "{content}");
-    let rows = audit_generated_games::Entity::find()
-        .all(h.db.conn())
-        .await
-        .unwrap();
+    let rows = all_rows::<audit_generated_games::Entity>(&h.db).await;
     assert!(rows.is_empty(), "no audit row for a failed generation");
 }
 
@@ -535,13 +416,15 @@ async fn a_provider_failure_shows_the_class_and_a_reference_id() {
 async fn the_error_emoji_falls_back_when_the_guild_has_no_riplink() {
     let mut config = FakeDiscordConfig::default();
     config.guilds[0].emojis.clear();
-    let h = start_with(config).await;
-    let i = h.fake.slash_command(
-        &member(),
-        "welcome",
-        json!([{"name": "language", "type": 3, "value": "klingon"}]),
-    );
-    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    let h = Setup::default().fake(config).start().await;
+    let calls = h
+        .command(
+            &member(),
+            "welcome",
+            json!([{"name": "language", "type": 3, "value": "klingon"}]),
+            1,
+        )
+        .await;
     let content = calls[0].body["data"]["content"].as_str().unwrap();
     assert!(!content.starts_with("None"));
     assert!(content.starts_with('\u{1F44E}'), "{content}");
@@ -559,12 +442,7 @@ async fn preset_autocomplete_lists_matching_presets() {
     let calls = wait_calls(&h.fake, &i.token, 1).await;
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].body["type"], 8);
-    let choices: Vec<&str> = calls[0].body["data"]["choices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["value"].as_str().unwrap())
-        .collect();
+    let choices = strings(&calls[0].body["data"]["choices"], "value");
     assert_eq!(choices, ["open"]);
 }
 
@@ -590,24 +468,22 @@ async fn the_bot_reacts_when_mentioned() {
 
 #[tokio::test]
 async fn cancel_shuts_the_bot_down_cleanly() {
-    let h = start().await;
-    h.cancel.cancel();
-    let result = tokio::time::timeout(WAIT, h.task)
-        .await
-        .expect("stopped in time");
+    let mut h = start().await;
+    let result = h.stop().await;
     assert!(matches!(result, Ok(Ok(()))), "{result:?}");
 }
 
 #[tokio::test]
 async fn the_notifier_posts_to_channels_and_dms() {
     let fake = FakeDiscord::start().await.unwrap();
-    let notifier = DiscordNotifier::from_settings(&settings_for(&fake));
+    let notifier = DiscordNotifier::from_settings(&bot_settings(&fake));
     notifier
         .notify(
             ChatTarget::Channel(fake.channel_id()),
             ChatMessage {
                 content: "hello".into(),
                 embed: Some(r#"{"title": "T", "fields": []}"#.into()),
+                ..ChatMessage::default()
             },
         )
         .await
@@ -618,6 +494,7 @@ async fn the_notifier_posts_to_channels_and_dms() {
             ChatMessage {
                 content: "psst".into(),
                 embed: None,
+                allowed_mentions: AllowedMentions::UsersAndEveryone,
             },
         )
         .await
@@ -634,6 +511,10 @@ async fn the_notifier_posts_to_channels_and_dms() {
     assert_eq!(calls[1].body["recipient_id"], "42");
     assert!(calls[2].path.starts_with("/channels/") && calls[2].path.ends_with("/messages"));
     assert_eq!(calls[2].body["content"], "psst");
+    assert_eq!(
+        calls[2].body["allowed_mentions"]["parse"],
+        json!(["users", "everyone"])
+    );
 
     fake.fail_route(
         "POST",
@@ -647,6 +528,7 @@ async fn the_notifier_posts_to_channels_and_dms() {
             ChatMessage {
                 content: "x".into(),
                 embed: None,
+                ..ChatMessage::default()
             },
         )
         .await
@@ -658,10 +540,7 @@ async fn the_notifier_posts_to_channels_and_dms() {
 async fn an_admin_command_refuses_non_admins_ephemerally() {
     let h = start().await;
     let sub = json!([{"name": "list_category", "type": 1, "options": []}]);
-    let i = h
-        .fake
-        .slash_command(&member(), "discordservers", sub.clone());
-    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    let calls = h.command(&member(), "discordservers", sub.clone(), 1).await;
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].body["type"], 4);
     assert_eq!(calls[0].body["data"]["flags"], 64);
@@ -670,9 +549,8 @@ async fn an_admin_command_refuses_non_admins_ephemerally() {
     assert!(!content.contains("`CheckFailure`"), "{content}");
 
     // An administrator with no categories: ephemeral notice.
-    let admin = FakeUser::admin(222_222_222_222_222_222, "admin");
-    let i = h.fake.slash_command(&admin, "discordservers", sub.clone());
-    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    let admin = admin();
+    let calls = h.command(&admin, "discordservers", sub.clone(), 1).await;
     assert_eq!(calls[0].body["data"]["content"], "No categories found.");
     assert_eq!(calls[0].body["data"]["flags"], 64);
 
@@ -680,7 +558,7 @@ async fn an_admin_command_refuses_non_admins_ephemerally() {
     for (order, title) in [(2, "Second"), (1, "First")] {
         discord_server_categories::Entity::insert(discord_server_categories::ActiveModel {
             order: Set(order),
-            guild_id: Set(i64::try_from(ALTTP_GUILD).unwrap()),
+            guild_id: Set(i64::try_from(GUILD).unwrap()),
             channel_id: Set(600_000_000_000_000_001),
             category_title: Set(title.to_owned()),
             category_description: Set(None),
@@ -690,8 +568,7 @@ async fn an_admin_command_refuses_non_admins_ephemerally() {
         .await
         .unwrap();
     }
-    let i = h.fake.slash_command(&admin, "discordservers", sub);
-    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    let calls = h.command(&admin, "discordservers", sub, 1).await;
     assert!(calls[0].body["data"]["flags"].is_null());
     let embed = &calls[0].body["data"]["embeds"][0];
     assert_eq!(embed["title"], "List of categories");
@@ -713,21 +590,23 @@ async fn alttpr_mystery_rolls_the_weightset_and_masks_the_settings() {
         Mock::given(method("POST"))
             .and(path(endpoint))
             .respond_with(ResponseTemplate::new(200).set_body_json(game.clone()))
-            .mount(&h.alttpr)
+            .mount(&h.ext)
             .await;
     }
     Mock::given(method("GET"))
         .and(path("/randomizer/settings"))
         .respond_with(ResponseTemplate::new(200).set_body_json(settings_map()))
-        .mount(&h.alttpr)
+        .mount(&h.ext)
         .await;
-    let i = h.fake.slash_command(
-        &member(),
-        "alttpr",
-        json!([{"name": "mystery", "type": 1, "options": [
+    let calls = h
+        .command(
+            &member(),
+            "alttpr",
+            json!([{"name": "mystery", "type": 1, "options": [
             {"name": "weightset", "type": 3, "value": "casual"}]}]),
-    );
-    let calls = wait_calls(&h.fake, &i.token, 2).await;
+            2,
+        )
+        .await;
     assert_eq!(calls.len(), 2, "{calls:#?}");
     assert_eq!(calls[0].body["type"], 5);
     let embed = &calls[1].body["embeds"][0];
@@ -743,7 +622,7 @@ async fn alttpr_mystery_rolls_the_weightset_and_masks_the_settings() {
         ]
     );
     assert_eq!(embed["fields"][0]["value"], "casual");
-    let requests = h.alttpr.received_requests().await.unwrap_or_default();
+    let requests = h.ext.received_requests().await.unwrap_or_default();
     let generate = requests
         .iter()
         .find(|r| r.url.path().starts_with("/api/"))
@@ -751,10 +630,7 @@ async fn alttpr_mystery_rolls_the_weightset_and_masks_the_settings() {
     let body: Value = serde_json::from_slice(&generate.body).unwrap();
     assert_eq!(body["spoilers"], "mystery");
     assert_eq!(body["tournament"], true);
-    let rows = audit_generated_games::Entity::find()
-        .all(h.db.conn())
-        .await
-        .unwrap();
+    let rows = all_rows::<audit_generated_games::Entity>(&h.db).await;
     assert_eq!(rows[0].gentype.as_deref(), Some("mystery"));
     assert_eq!(rows[0].genoption.as_deref(), Some("casual"));
 
@@ -767,7 +643,7 @@ async fn alttpr_mystery_rolls_the_weightset_and_masks_the_settings() {
             {"name": "mask_settings", "type": 3, "value": "no"}]}]),
     );
     wait_calls(&h.fake, &i.token, 2).await;
-    let requests = h.alttpr.received_requests().await.unwrap_or_default();
+    let requests = h.ext.received_requests().await.unwrap_or_default();
     let last = requests
         .iter()
         .rev()
@@ -787,16 +663,18 @@ async fn sm_preset_posts_the_sm_embed() {
             "hash": "Kraid Ridley Phantoon Draygon",
             "mode": "normal"
         })))
-        .mount(&h.alttpr)
+        .mount(&h.ext)
         .await;
-    let i = h.fake.slash_command(
-        &member(),
-        "sm",
-        json!([{"name": "preset", "type": 1, "options": [
+    let calls = h
+        .command(
+            &member(),
+            "sm",
+            json!([{"name": "preset", "type": 1, "options": [
             {"name": "preset", "type": 3, "value": "casual_full"},
             {"name": "race", "type": 3, "value": "yes"}]}]),
-    );
-    let calls = wait_calls(&h.fake, &i.token, 2).await;
+            2,
+        )
+        .await;
     assert_eq!(calls.len(), 2, "{calls:#?}");
     assert_eq!(calls[0].body["type"], 5);
     let embed = &calls[1].body["embeds"][0];
@@ -811,9 +689,20 @@ async fn sm_preset_posts_the_sm_embed() {
             .starts_with("https://sm.samus.link/seed/")
     );
     assert_eq!(embed["footer"]["text"], "Generated by SahasrahBot");
-    let requests = h.alttpr.received_requests().await.unwrap_or_default();
+    let requests = h.ext.received_requests().await.unwrap_or_default();
     let body: Value = serde_json::from_slice(&requests[0].body).unwrap();
     assert_eq!(body["race"], "true");
+    // Row G15: the game is audited like the alttpr ones.
+    let rows = all_rows::<audit_generated_games::Entity>(&h.db).await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].randomizer.as_deref(), Some("sm"));
+    assert_eq!(rows[0].gentype.as_deref(), Some("preset"));
+    assert_eq!(rows[0].genoption.as_deref(), Some("casual_full"));
+    assert_eq!(
+        rows[0].permalink.as_deref(),
+        embed["fields"][1]["value"].as_str(),
+        "the row links the posted game"
+    );
 }
 
 #[tokio::test]
@@ -823,10 +712,7 @@ async fn verifygame_is_public_when_unknown_and_ephemeral_when_found() {
         json!([{"name": "verifygame", "type": 1, "options": [
             {"name": "hash_id", "type": 3, "value": hash}]}])
     };
-    let i = h
-        .fake
-        .slash_command(&member(), "alttprutils", sub("nohash"));
-    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    let calls = h.command(&member(), "alttprutils", sub("nohash"), 1).await;
     assert_eq!(
         calls[0].body["data"]["content"],
         "That game was not generated by SahasrahBot."
@@ -847,10 +733,7 @@ async fn verifygame_is_public_when_unknown_and_ephemeral_when_found() {
     .exec(h.db.conn())
     .await
     .unwrap();
-    let i = h
-        .fake
-        .slash_command(&member(), "alttprutils", sub("Known1"));
-    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    let calls = h.command(&member(), "alttprutils", sub("Known1"), 1).await;
     assert_eq!(calls[0].body["data"]["flags"], 64);
     assert_eq!(
         calls[0].body["data"]["content"],
@@ -870,11 +753,11 @@ fn holy_images() -> Value {
     })
 }
 
-async fn mount_holy_images(h: &Harness) {
+async fn mount_holy_images(h: &common::Harness) {
     Mock::given(method("GET"))
-        .and(path("/holyimage/holyimages.json"))
+        .and(path("/holyimages.json"))
         .respond_with(ResponseTemplate::new(200).set_body_json(holy_images()))
-        .mount(&h.alttpr)
+        .mount(&h.ext)
         .await;
 }
 
@@ -885,7 +768,7 @@ async fn holyimage_posts_the_image_embed_with_the_guild_default_game() {
     // The guild's default game comes from the config table (set before first use: the
     // service caches per guild).
     config::Entity::insert(config::ActiveModel {
-        guild_id: Set(i64::try_from(ALTTP_GUILD).unwrap()),
+        guild_id: Set(i64::try_from(GUILD).unwrap()),
         parameter: Set("HolyImageDefaultGame".to_owned()),
         value: Set(Some("z1r".to_owned())),
         ..Default::default()
@@ -893,12 +776,9 @@ async fn holyimage_posts_the_image_embed_with_the_guild_default_game() {
     .exec(h.db.conn())
     .await
     .unwrap();
-    let i = h.fake.slash_command(
-        &member(),
+    let calls = h.command(&member(),
         "holyimage",
-        json!([{"name": "slug", "type": 3, "value": "SPIN"}, {"name": "game", "type": 3, "value": "z3r"}]),
-    );
-    let calls = wait_calls(&h.fake, &i.token, 1).await;
+        json!([{"name": "slug", "type": 3, "value": "SPIN"}, {"name": "game", "type": 3, "value": "z3r"}]), 1).await;
     assert_eq!(calls[0].body["type"], 4);
     assert!(calls[0].body["data"]["flags"].is_null());
     let embed = &calls[0].body["data"]["embeds"][0];
@@ -914,22 +794,21 @@ async fn holyimage_posts_the_image_embed_with_the_guild_default_game() {
     assert_eq!(embed["footer"]["text"], "Created by Someone");
 
     // redirect mode: a Link field instead of a thumbnail.
-    let i = h.fake.slash_command(
-        &member(),
+    let calls = h.command(&member(),
         "holyimage",
-        json!([{"name": "slug", "type": 3, "value": "1"}, {"name": "game", "type": 3, "value": "z3r"}]),
-    );
-    let calls = wait_calls(&h.fake, &i.token, 1).await;
+        json!([{"name": "slug", "type": 3, "value": "1"}, {"name": "game", "type": 3, "value": "z3r"}]), 1).await;
     let embed = &calls[0].body["data"]["embeds"][0];
     assert_eq!(field_names(embed), ["Link", "Source"]);
     assert!(embed["thumbnail"].is_null());
 
-    let i = h.fake.slash_command(
-        &member(),
-        "holyimage",
-        json!([{"name": "slug", "type": 3, "value": "whistle"}]),
-    );
-    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    let calls = h
+        .command(
+            &member(),
+            "holyimage",
+            json!([{"name": "slug", "type": 3, "value": "whistle"}]),
+            1,
+        )
+        .await;
     assert_eq!(calls[0].body["data"]["embeds"][0]["title"], "Whistle");
 }
 
@@ -937,12 +816,9 @@ async fn holyimage_posts_the_image_embed_with_the_guild_default_game() {
 async fn an_unknown_holyimage_is_an_ephemeral_holyimagenotfound() {
     let h = start().await;
     mount_holy_images(&h).await;
-    let i = h.fake.slash_command(
-        &member(),
+    let calls = h.command(&member(),
         "holyimage",
-        json!([{"name": "slug", "type": 3, "value": "nope"}, {"name": "game", "type": 3, "value": "z3r"}]),
-    );
-    let calls = wait_calls(&h.fake, &i.token, 1).await;
+        json!([{"name": "slug", "type": 3, "value": "nope"}, {"name": "game", "type": 3, "value": "z3r"}]), 1).await;
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].body["data"]["flags"], 64);
     let content = calls[0].body["data"]["content"].as_str().unwrap();
@@ -969,12 +845,7 @@ async fn holyimage_autocompletes_games_and_slugs() {
         json!([{"name": "slug", "type": 3, "value": "f", "focused": true}]),
     );
     let calls = wait_calls(&h.fake, &i.token, 1).await;
-    let choices: Vec<&str> = calls[0].body["data"]["choices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["value"].as_str().unwrap())
-        .collect();
+    let choices = strings(&calls[0].body["data"]["choices"], "value");
     assert_eq!(choices, ["fakeflipper"]);
 }
 
@@ -984,14 +855,16 @@ async fn smdash_posts_the_seed_url() {
     Mock::given(method("GET"))
         .and(path("/dash/generate/classic"))
         .respond_with(ResponseTemplate::new(307).set_body_string("https://dashrando.net/seed/abc"))
-        .mount(&h.alttpr)
+        .mount(&h.ext)
         .await;
-    let i = h.fake.slash_command(
-        &member(),
-        "smdash",
-        json!([{"name": "preset", "type": 3, "value": "classic"}]),
-    );
-    let calls = wait_calls(&h.fake, &i.token, 2).await;
+    let calls = h
+        .command(
+            &member(),
+            "smdash",
+            json!([{"name": "preset", "type": 3, "value": "classic"}]),
+            2,
+        )
+        .await;
     assert_eq!(calls.len(), 2, "{calls:#?}");
     assert_eq!(calls[0].body["type"], 5);
     assert_eq!(calls[1].body["content"], "https://dashrando.net/seed/abc");
@@ -1017,13 +890,10 @@ async fn savepreset_stores_the_file_in_the_users_namespace() {
     assert_eq!(calls[0].body["type"], 5);
     assert_eq!(calls[0].body["data"]["flags"], 64);
     assert_eq!(calls[1].body["content"], "Preset saved as bob-x/mypreset");
-    let ns = presetnamespaces::Entity::find()
-        .all(h.db.conn())
-        .await
-        .unwrap();
+    let ns = all_rows::<presetnamespaces::Entity>(&h.db).await;
     assert_eq!(ns[0].name.as_deref(), Some("bob-x"));
     assert_eq!(ns[0].discord_user_id, 333_333_333_333_333_333);
-    let rows = preset_rows::Entity::find().all(h.db.conn()).await.unwrap();
+    let rows = all_rows::<preset_rows::Entity>(&h.db).await;
     assert_eq!(rows[0].preset_name, "mypreset");
     assert_eq!(rows[0].content, CUSTOM_PRESET);
 }
@@ -1034,12 +904,12 @@ async fn custompreset_saves_latest_and_generates() {
     Mock::given(method("POST"))
         .and(path("/live/api/randomizer"))
         .respond_with(ResponseTemplate::new(200).set_body_json(alttpr_game()))
-        .mount(&h.alttpr)
+        .mount(&h.ext)
         .await;
     Mock::given(method("GET"))
         .and(path("/live/randomizer/settings"))
         .respond_with(ResponseTemplate::new(200).set_body_json(settings_map()))
-        .mount(&h.alttpr)
+        .mount(&h.ext)
         .await;
     let file = h.fake.add_attachment("mine.yaml", CUSTOM_PRESET.as_bytes());
     let user = FakeUser::member(444_444_444_444_444_444, "Alice");
@@ -1064,20 +934,22 @@ async fn custompreset_saves_latest_and_generates() {
             .unwrap()
             .contains("alice/latest")
     );
-    let rows = preset_rows::Entity::find().all(h.db.conn()).await.unwrap();
+    let rows = all_rows::<preset_rows::Entity>(&h.db).await;
     assert_eq!(rows[0].preset_name, "latest");
 }
 
 #[tokio::test]
 async fn a_process_can_run_a_range_of_shards() {
-    let h = start_custom(FakeDiscordConfig::default(), |s| {
-        s.shards = Some(ShardRange {
-            first: 0,
-            count: 2,
-            total: 2,
-        });
-    })
-    .await;
+    let mut h = Setup::default()
+        .adjust(|c| {
+            c.settings.shards = Some(ShardRange {
+                first: 0,
+                count: 2,
+                total: 2,
+            });
+        })
+        .start()
+        .await;
     assert!(
         h.fake
             .wait_for_gateway(WAIT, |s| s.identifies == 2 && s.live == 2)
@@ -1085,10 +957,7 @@ async fn a_process_can_run_a_range_of_shards() {
         "{:?}",
         h.fake.gateway_stats()
     );
-    h.cancel.cancel();
-    let result = tokio::time::timeout(WAIT, h.task)
-        .await
-        .expect("stopped in time");
+    let result = h.stop().await;
     assert!(matches!(result, Ok(Ok(()))), "{result:?}");
 }
 
@@ -1097,21 +966,17 @@ async fn a_shard_outside_the_total_is_an_error() {
     let fake = FakeDiscord::start().await.unwrap();
     let db = TestDb::sqlite().await;
     migrate(db.conn()).await.expect("migrate");
-    let alttpr = MockServer::start().await;
-    let deps = Deps {
-        db: db.conn().clone(),
-        presets: Arc::new(PresetStore::new(".")),
-        seedgen: Arc::new(Seedgen::new(seedgen_config(&alttpr), None, None).unwrap()),
-        telemetry: Telemetry::disabled(),
-        guild_config: Arc::new(GuildConfig::new(db.conn().clone())),
-        spoilers: None,
+    let deps = deps(db.conn(), SeedgenConfig::default());
+    let settings = BotSettings {
+        alttp_randomizer_servers: vec![GUILD],
+        sync_commands_on_start: true,
+        shards: Some(ShardRange {
+            first: 3,
+            count: 1,
+            total: 2,
+        }),
+        ..bot_settings(&fake)
     };
-    let mut settings = settings_for(&fake);
-    settings.shards = Some(ShardRange {
-        first: 3,
-        count: 1,
-        total: 2,
-    });
     let result = run_with(settings, deps, CancellationToken::new()).await;
     assert!(matches!(result, Err(Error::Gateway(_))), "{result:?}");
 }
@@ -1124,10 +989,9 @@ async fn datetime_shows_every_timestamp_style() {
                {"name": "day", "type": 4, "value": day}, {"name": "hour", "type": 4, "value": 20},
                {"name": "timezone", "type": 3, "value": tz}])
     };
-    let i = h
-        .fake
-        .slash_command(&member(), "datetime", opts("US/Eastern", 12));
-    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    let calls = h
+        .command(&member(), "datetime", opts("US/Eastern", 12), 1)
+        .await;
     assert_eq!(calls[0].body["data"]["flags"], 64);
     let embed = &calls[0].body["data"]["embeds"][0];
     assert_eq!(
@@ -1143,18 +1007,16 @@ async fn datetime_shows_every_timestamp_style() {
         );
     }
 
-    let i = h
-        .fake
-        .slash_command(&member(), "datetime", opts("Mars/Olympus", 12));
-    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    let calls = h
+        .command(&member(), "datetime", opts("Mars/Olympus", 12), 1)
+        .await;
     assert_eq!(
         calls[0].body["data"]["content"],
         "Unknown timezone: Mars/Olympus"
     );
     assert_eq!(calls[0].body["data"]["flags"], 64);
 
-    let i = h.fake.slash_command(&member(), "datetime", opts("UTC", 31));
-    let calls = wait_calls(&h.fake, &i.token, 1).await;
+    let calls = h.command(&member(), "datetime", opts("UTC", 31), 1).await;
     assert_eq!(
         calls[0].body["data"]["content"],
         "Invalid date: 2026-2-31 20:0:0 UTC"
@@ -1190,20 +1052,22 @@ async fn alttpr_spoiler_publishes_the_log_and_links_it_first() {
     Mock::given(method("POST"))
         .and(path("/live/api/randomizer"))
         .respond_with(ResponseTemplate::new(200).set_body_json(game_with_spoiler()))
-        .mount(&h.alttpr)
+        .mount(&h.ext)
         .await;
     Mock::given(method("GET"))
         .and(path("/live/randomizer/settings"))
         .respond_with(ResponseTemplate::new(200).set_body_json(settings_map()))
-        .mount(&h.alttpr)
+        .mount(&h.ext)
         .await;
-    let i = h.fake.slash_command(
-        &member(),
-        "alttpr",
-        json!([{"name": "spoiler", "type": 1, "options": [
+    let calls = h
+        .command(
+            &member(),
+            "alttpr",
+            json!([{"name": "spoiler", "type": 1, "options": [
             {"name": "preset", "type": 3, "value": "open"}]}]),
-    );
-    let calls = wait_calls(&h.fake, &i.token, 2).await;
+            2,
+        )
+        .await;
     assert_eq!(calls.len(), 2, "{calls:#?}");
     assert_eq!(calls[0].body["type"], 5);
     let embed = &calls[1].body["embeds"][0];
@@ -1218,10 +1082,29 @@ async fn alttpr_spoiler_publishes_the_log_and_links_it_first() {
         "{name}"
     );
     assert!(h.spoiler_dir.path().join(name).exists());
-    let requests = h.alttpr.received_requests().await.unwrap_or_default();
+    let requests = h.ext.received_requests().await.unwrap_or_default();
     let body: Value = serde_json::from_slice(&requests[0].body).unwrap();
     assert_eq!(body["spoilers"], "generate");
     assert_eq!(body["tournament"], true);
+
+    // Row G4: `progression_spoiler: true` publishes the progression log instead.
+    let calls = h
+        .command(
+            &member(),
+            "alttpr",
+            json!([{"name": "spoiler", "type": 1, "options": [
+            {"name": "preset", "type": 3, "value": "open"},
+            {"name": "progression_spoiler", "type": 5, "value": true}]}]),
+            2,
+        )
+        .await;
+    let embed = &calls[1].body["embeds"][0];
+    let url = embed["fields"][0]["value"].as_str().unwrap();
+    let name = url
+        .strip_prefix("https://spoilers.example/logs/")
+        .expect(url);
+    assert!(name.starts_with("progression__AbCdEf1234__"), "{name}");
+    assert!(h.spoiler_dir.path().join(name).exists());
 }
 
 #[tokio::test]
@@ -1230,12 +1113,12 @@ async fn alttpr_customspoiler_uses_the_uploaded_preset() {
     Mock::given(method("POST"))
         .and(path("/live/api/randomizer"))
         .respond_with(ResponseTemplate::new(200).set_body_json(game_with_spoiler()))
-        .mount(&h.alttpr)
+        .mount(&h.ext)
         .await;
     Mock::given(method("GET"))
         .and(path("/live/randomizer/settings"))
         .respond_with(ResponseTemplate::new(200).set_body_json(settings_map()))
-        .mount(&h.alttpr)
+        .mount(&h.ext)
         .await;
     let file = h.fake.add_attachment("mine.yaml", CUSTOM_PRESET.as_bytes());
     let i = h.fake.slash_command_with_attachments(
@@ -1249,16 +1132,12 @@ async fn alttpr_customspoiler_uses_the_uploaded_preset() {
     assert_eq!(calls.len(), 2, "{calls:#?}");
     let names = field_names(&calls[1].body["embeds"][0]);
     assert_eq!(&names[..2], ["Spoiler Log URL", "Item Placement"]);
-    let requests = h.alttpr.received_requests().await.unwrap_or_default();
+    let requests = h.ext.received_requests().await.unwrap_or_default();
     let body: Value = serde_json::from_slice(&requests[0].body).unwrap();
     assert_eq!(body["mode"], "open");
     assert_eq!(body["spoilers"], "generate");
     assert!(
-        preset_rows::Entity::find()
-            .all(h.db.conn())
-            .await
-            .unwrap()
-            .is_empty(),
+        all_rows::<preset_rows::Entity>(&h.db).await.is_empty(),
         "not saved"
     );
 }
@@ -1272,13 +1151,13 @@ async fn alttpr_custommystery_saves_the_weightset_and_rolls_it() {
         Mock::given(method("POST"))
             .and(path(endpoint))
             .respond_with(ResponseTemplate::new(200).set_body_json(game.clone()))
-            .mount(&h.alttpr)
+            .mount(&h.ext)
             .await;
     }
     Mock::given(method("GET"))
         .and(path("/randomizer/settings"))
         .respond_with(ResponseTemplate::new(200).set_body_json(settings_map()))
-        .mount(&h.alttpr)
+        .mount(&h.ext)
         .await;
     let weights = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -1304,7 +1183,7 @@ async fn alttpr_custommystery_saves_the_weightset_and_rolls_it() {
         names.last().map(String::as_str),
         Some("Saved as custom weightset!")
     );
-    let rows = preset_rows::Entity::find().all(h.db.conn()).await.unwrap();
+    let rows = all_rows::<preset_rows::Entity>(&h.db).await;
     assert_eq!(rows[0].preset_name, "latest");
     assert_eq!(rows[0].randomizer, "alttprmystery");
 }

@@ -3,16 +3,15 @@
 //! shard identifies again), member requests are answered with a chunk, and failures can be
 //! injected on a route.
 
-use std::time::Duration;
+mod common;
 
+use common::WAIT;
 use sahasrahbot_testkit::discord::FakeDiscord;
 use twilight_gateway::{
     ConfigBuilder, Event, EventTypeFlags, Intents, Shard, ShardId, StreamExt as _,
 };
 use twilight_model::gateway::payload::outgoing::RequestGuildMembers;
 use twilight_model::id::Id;
-
-const WAIT: Duration = Duration::from_secs(10);
 
 fn shard(fake: &FakeDiscord, token: String) -> Shard {
     let config = ConfigBuilder::new(token, Intents::GUILDS | Intents::GUILD_MEMBERS)

@@ -49,6 +49,20 @@ pub fn alttpr_command() -> Command {
     .option(mystery_subcommand())
     .option(custommystery_subcommand())
     .option(
+        SubCommandBuilder::new(
+            "kisspriest",
+            "Create a series of \"Kiss Priest\" games (a mode created by hycutype).",
+        )
+        .option(
+            twilight_util::builder::command::IntegerBuilder::new(
+                "count",
+                "The number of games you want to generate (default 10).",
+            )
+            .min_value(1)
+            .max_value(super::kisspriest::MAX_GAMES),
+        ),
+    )
+    .option(
         SubCommandBuilder::new("spoiler", "Generate a race game with a public spoiler log.")
             .option(
                 StringBuilder::new("preset", "The preset you want to generate.")
@@ -240,29 +254,14 @@ async fn generate_with(
     branch: &str,
     appended: Option<(&str, String)>,
 ) -> Result<()> {
-    let deps = &ctx.bot.deps;
-    let users = user::UserPresets::new(deps.db.clone());
-    let preset = user::fetch(&deps.presets, &users, Game::Alttpr, preset_name)
-        .await
-        .map_err(|e| match e {
-            sahasrahbot_core::Error::Preset(p) => Error::Preset(p),
-            other => Error::Database(other),
-        })?;
     let opts = AlttprOptions {
         hints,
         allow_quickswap,
         branch: Some(branch.to_owned()),
         ..AlttprOptions::discord(race)
     };
-    let request = {
-        let mut rng = ThreadRng(rand::thread_rng());
-        build_request(&preset, &opts, &mut rng)?
-    };
-    let audit = preset.audit();
-    let seed = deps
-        .seedgen
-        .generate(&request, Some(&audit), Some(GenSurface::Discord))
-        .await?;
+    let preset = alttpr_preset_named(&ctx.bot.deps, preset_name).await?;
+    let (request, seed) = roll_alttpr(&ctx.bot.deps, &preset, &opts).await?;
     let mut embed = alttpr_embed(ctx, &request, &seed).await?;
     // A custom preset gets the "Saved as preset!" field instead of "Preset".
     if appended.is_none() {
@@ -272,6 +271,39 @@ async fn generate_with(
         embed.fields.push(field(name, value, false));
     }
     ctx.followup(None, &[embed]).await
+}
+
+/// The global or user ALTTPR preset `name`.
+pub(crate) async fn alttpr_preset_named(
+    deps: &crate::Deps,
+    name: &str,
+) -> Result<sahasrahbot_core::presets::Preset> {
+    let users = user::UserPresets::new(deps.db.clone());
+    user::fetch(&deps.presets, &users, Game::Alttpr, name)
+        .await
+        .map_err(|e| match e {
+            sahasrahbot_core::Error::Preset(p) => Error::Preset(p),
+            other => Error::Database(other),
+        })
+}
+
+/// An alttpr.com game from `preset` with `opts` (seedgen writes the audit row): the request
+/// sent and the game.
+pub(crate) async fn roll_alttpr(
+    deps: &crate::Deps,
+    preset: &sahasrahbot_core::presets::Preset,
+    opts: &AlttprOptions,
+) -> Result<(ProviderRequest, sahasrahbot_seedgen::GeneratedSeed)> {
+    let request = {
+        let mut rng = ThreadRng(rand::thread_rng());
+        build_request(preset, opts, &mut rng)?
+    };
+    let audit = preset.audit();
+    let seed = deps
+        .seedgen
+        .generate(&request, Some(&audit), Some(GenSurface::Discord))
+        .await?;
+    Ok((request, seed))
 }
 
 /// The core preset roller's randomness from the thread RNG.
@@ -554,6 +586,19 @@ pub fn alttprutils_command() -> Command {
             .option(StringBuilder::new("hash_id", "The hash id of the game.").required(true)),
     )
     .option(
+        SubCommandBuilder::new(
+            "convertcustomizer",
+            "Convert a customizer save file to a SahasrahBot preset file.",
+        )
+        .option(
+            twilight_util::builder::command::AttachmentBuilder::new(
+                "customizer_json",
+                "A valid ALTTPR Customizer save file.",
+            )
+            .required(true),
+        ),
+    )
+    .option(
         SubCommandBuilder::new("savepreset", "Save a preset to your namespace.")
             .option(StringBuilder::new("preset_name", "The name to save it as.").required(true))
             .option(
@@ -621,19 +666,14 @@ pub fn smdash_command() -> Command {
 /// DASH mode autocomplete: the modes dashrando.net lists (its fallback list when it cannot
 /// be read) starting with the typed text, at most 25.
 pub(crate) async fn smdash_choices(ctx: &Ctx, typed: &str) -> Vec<CommandOptionChoice> {
-    let mut modes: Vec<String> = ctx
+    let modes = ctx
         .bot
         .deps
         .seedgen
         .dash
         .presets(Some(GenSurface::Discord))
-        .await
-        .into_iter()
-        .filter(|m| m.starts_with(typed))
-        .collect();
-    modes.sort();
-    modes.truncate(25);
-    super::string_choices(modes)
+        .await;
+    super::prefix_choices(modes, typed)
 }
 
 /// `/smdash`: defer(pub), generate on dashrando.net, post the seed URL as plain text.
@@ -793,4 +833,244 @@ async fn spoiler_with(
     }
     embed.fields.insert(0, field("Spoiler Log URL", url, false));
     ctx.followup(None, &[embed]).await
+}
+
+/// Settings presets of `/smvaria` (VARIA's own list).
+pub const VARIA_SETTINGS: [&str; 31] = [
+    "Chozo_Speedrun",
+    "SGLive2021",
+    "SMRAT2021",
+    "Season_Races",
+    "Torneio_SGPT2",
+    "VARIA_Weekly",
+    "all_random",
+    "default",
+    "doors_long",
+    "doors_short",
+    "free",
+    "hardway2hell",
+    "haste",
+    "highway2hell",
+    "hud",
+    "hud_hard",
+    "hud_start",
+    "minimizer",
+    "minimizer_hardcore",
+    "minimizer_maximizer",
+    "quite_random",
+    "scavenger_hard",
+    "scavenger_random",
+    "scavenger_speedrun",
+    "scavenger_vanilla_but_not",
+    "stupid_hard",
+    "surprise",
+    "vanilla",
+    "way_of_chozo",
+    "where_am_i",
+    "where_is_morph",
+];
+
+/// Skill presets of `/smvaria`.
+pub const VARIA_SKILLS: [&str; 11] = [
+    "SMRAT2021",
+    "Season_Races",
+    "Torneio_SGPT2",
+    "casual",
+    "expert",
+    "master",
+    "newbie",
+    "regular",
+    "samus",
+    "solution",
+    "veteran",
+];
+
+/// Discord's "orange" (the VARIA embed).
+const VARIA_COLOUR: u32 = 0x00E6_7E22;
+
+/// `/smvaria settings skills [race]`.
+pub fn smvaria_command() -> Command {
+    CommandBuilder::new(
+        "smvaria",
+        "Generate a Super Metroid VARIA randomizer game.",
+        CommandType::ChatInput,
+    )
+    .contexts(super::anywhere())
+    .option(
+        StringBuilder::new("settings", "The settings preset you want to generate.")
+            .required(true)
+            .autocomplete(true),
+    )
+    .option(
+        StringBuilder::new("skills", "The skills preset you want to use.")
+            .required(true)
+            .autocomplete(true),
+    )
+    .option(yes_no("race", "Is this a race? (default no)"))
+    .build()
+}
+
+/// `/smvaria` autocompletes: the fixed preset names starting with the typed text, sorted,
+/// at most 25, answered as choices (fix D6: the original answered plain strings, which
+/// Discord rejects).
+pub(crate) fn varia_choices(names: &[&str], typed: &str) -> Vec<CommandOptionChoice> {
+    super::prefix_choices(names, typed)
+}
+
+/// `/smvaria`: defer(pub), generate through the VARIA web service, follow-up with the
+/// VARIA embed: title "Generated Super Metroid Varia Game", the presets in bold labels,
+/// "Link", and "Warnings" when VARIA sent an `errorMsg`.
+pub(crate) async fn smvaria(ctx: &Ctx, options: &Options) -> Result<()> {
+    use sahasrahbot_seedgen::SeedProvider as _;
+    let settings = options.required_string("settings")?.to_owned();
+    let skills = options.required_string("skills")?.to_owned();
+    let race = options.yes_no("race", false)?;
+    ctx.defer(false).await?;
+    let request = sahasrahbot_seedgen::providers::varia::VariaRequest {
+        settings_preset: settings.clone(),
+        skills_preset: skills.clone(),
+        race,
+        settings: None,
+    };
+    let seed = ctx
+        .bot
+        .deps
+        .seedgen
+        .varia
+        .generate(&request, Some(GenSurface::Discord))
+        .await?;
+    let mut fields = vec![field("Link", seed.url.clone(), false)];
+    if let Some(warnings) = seed
+        .data
+        .get("errorMsg")
+        .and_then(serde_json::Value::as_str)
+        .filter(|w| !w.is_empty())
+    {
+        fields.push(field("Warnings", warnings, false));
+    }
+    let mut embed = crate::embeds::embed(
+        "Generated Super Metroid Varia Game",
+        Some(format!(
+            "**Skills preset:** {skills}\n**Settings preset:** {settings}"
+        )),
+        VARIA_COLOUR,
+        fields,
+        None,
+    );
+    embed.timestamp =
+        twilight_model::util::Timestamp::from_secs(chrono::Utc::now().timestamp()).ok();
+    ctx.followup(None, &[embed]).await
+}
+
+/// `/ctjets preset`.
+pub fn ctjets_command() -> Command {
+    CommandBuilder::new(
+        "ctjets",
+        "Generate a Chrono Trigger: Jets of Time randomizer game.",
+        CommandType::ChatInput,
+    )
+    .contexts(super::anywhere())
+    .option(
+        StringBuilder::new("preset", "The preset you want to generate.")
+            .required(true)
+            .autocomplete(true),
+    )
+    .build()
+}
+
+/// `/ctjets`: defer(pub), generate the preset on ctjot.com (audit row written), post the
+/// seed's share link as plain text.
+pub(crate) async fn ctjets(ctx: &Ctx, options: &Options) -> Result<()> {
+    let reference = options.required_string("preset")?.to_owned();
+    ctx.defer(false).await?;
+    let preset = load_preset(ctx, Game::CtJets, &reference).await?;
+    let request = sahasrahbot_core::presets::other::build_ctjets_request(&preset)?;
+    let seed = ctx
+        .bot
+        .deps
+        .seedgen
+        .generate(&request, Some(&preset.audit()), Some(GenSurface::Discord))
+        .await?;
+    ctx.followup(Some(&seed.url), &[]).await
+}
+
+/// `/z2r preset|mrb`.
+pub fn z2r_command() -> Command {
+    use sahasrahbot_seedgen::providers::local::Z2R_PRESETS;
+    CommandBuilder::new(
+        "z2r",
+        "Generate a seed for Zelda 2 Randomizer",
+        CommandType::ChatInput,
+    )
+    .contexts(super::anywhere())
+    .option(
+        SubCommandBuilder::new(
+            "preset",
+            "Generate a Zelda 2 Randomizer game using the specified preset.",
+        )
+        .option(
+            StringBuilder::new("preset", "The preset you want to generate.")
+                .required(true)
+                .choices(Z2R_PRESETS.iter().map(|(name, _)| (*name, *name))),
+        ),
+    )
+    .option(SubCommandBuilder::new(
+        "mrb",
+        "Generate a seed with a random flag set from MRB's pool.",
+    ))
+    .build()
+}
+
+/// `/z2r preset`: a public "**Seed**: n" / "**Flags:** …" reply (no provider, not
+/// deferred); an unknown preset is an ephemeral error.
+pub(crate) async fn z2r_preset(ctx: &Ctx, options: &Options) -> Result<()> {
+    let name = options.required_string("preset")?;
+    let seed = sahasrahbot_seedgen::providers::local::z2r_preset(&mut rand::thread_rng(), name)
+        .ok_or_else(|| {
+            Error::BadOption(format!(
+                "`{name}` is not a Z2R preset: choose one of the listed presets."
+            ))
+        })?;
+    let text = format!("**Seed**: {}\n**Flags:** {}", seed.seed, seed.flags);
+    ctx.reply(Some(text), Vec::new(), false).await
+}
+
+/// `/z2r mrb`: one of MRB's flag sets at random, with its description.
+pub(crate) async fn z2r_mrb(ctx: &Ctx) -> Result<()> {
+    let seed = sahasrahbot_seedgen::providers::local::z2r_mrb(&mut rand::thread_rng());
+    let text = format!(
+        "**Seed**: {}\n**Flags:** {}\n**Description**: {}",
+        seed.seed,
+        seed.flags,
+        seed.description.unwrap_or_default()
+    );
+    ctx.reply(Some(text), Vec::new(), false).await
+}
+
+/// `/alttprutils convertcustomizer`: the uploaded customizer save converted to a preset,
+/// answered privately as the file `output.yaml`; a file that is no JSON or has invalid
+/// equipment is an ephemeral error.
+pub(crate) async fn convertcustomizer(ctx: &Ctx, options: &Options) -> Result<()> {
+    use twilight_model::channel::message::MessageFlags;
+    use twilight_model::http::interaction::{
+        InteractionResponse, InteractionResponseData, InteractionResponseType,
+    };
+    let text = ctx.attachment_text(options, "customizer_json").await?;
+    let save: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Error::BadOption(format!("The customizer file is not valid JSON: {e}")))?;
+    let yaml = super::customizer::preset_yaml(&save)?;
+    let file = twilight_model::http::attachment::Attachment::from_bytes(
+        "output.yaml".to_owned(),
+        yaml.into_bytes(),
+        0,
+    );
+    ctx.respond(InteractionResponse {
+        kind: InteractionResponseType::ChannelMessageWithSource,
+        data: Some(InteractionResponseData {
+            attachments: Some(vec![file]),
+            flags: Some(MessageFlags::EPHEMERAL),
+            ..Default::default()
+        }),
+    })
+    .await
 }

@@ -33,9 +33,12 @@ pub const WELCOME_TEXTS: [(&str, &str); 4] = [
     ),
     (
         "portuguese",
-        "Bem-vindo! Este servidor do Discord é principalmente em inglês.\n\
-         Se preferir conversar em português, pergunte por aqui pela comunidade lusófona de \
-         ALTTPR — teremos prazer em indicar o caminho.\n\nMais uma vez, bem-vindo!",
+        "Olá e bem-vindo ao servidor internacional do ALTTP Randomizer!\n\n\
+         Aqui se fala principalmente inglês, e poucos membros falam português. Se você \
+         prefere conversar, buscar informações e tutoriais ou participar de torneios em \
+         português, a comunidade brasileira vai recebê-lo muito bem nestes servidores:\n\n\
+         Zelda Randomizer Brasil: https://discord.gg/HBvVB3xAVe\n\
+         Randomizer Brasil: https://discord.gg/U4U62Gysku",
     ),
 ];
 
@@ -253,10 +256,10 @@ pub(crate) async fn holyimage_choices(
     typed: &str,
 ) -> Result<Vec<twilight_model::application::command::CommandOptionChoice>> {
     let images = cached_holy_images(ctx).await?;
-    let mut names: Vec<String> = if focused == "game" {
+    let names: Vec<&str> = if focused == "game" {
         images
             .as_object()
-            .map(|o| o.keys().filter(|k| k.starts_with(typed)).cloned().collect())
+            .map(|o| o.keys().map(String::as_str).collect())
             .unwrap_or_default()
     } else {
         let game = match options.string("game") {
@@ -270,15 +273,11 @@ pub(crate) async fn holyimage_choices(
                 items
                     .iter()
                     .filter_map(|i| i.get("slug").and_then(serde_json::Value::as_str))
-                    .filter(|s| s.starts_with(typed))
-                    .map(str::to_owned)
                     .collect()
             })
             .unwrap_or_default()
     };
-    names.sort();
-    names.truncate(25);
-    Ok(super::string_choices(names))
+    Ok(super::prefix_choices(names, typed))
 }
 
 /// `/datetime`: Discord timestamp markdown for a date and time in a time zone.
