@@ -4,14 +4,17 @@
 //! cancelled. The OpenAPI document is served at `/api/openapi.json`; locally stored
 //! spoiler logs under `/spoilers/`.
 
+mod api;
 mod error;
 mod health;
 mod problem;
 mod server;
 mod spoilers;
 mod state;
+pub mod web;
 
 pub use error::{Error, Result};
-pub use problem::Problem;
-pub use server::{app, serve};
+pub use health::DiscordHealth;
+pub use problem::{PROBLEM_JSON, Problem};
+pub use server::{app, openapi_json, serve};
 pub use state::AppState;

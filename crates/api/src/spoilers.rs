@@ -7,9 +7,7 @@ use poem::http::{StatusCode, header};
 use poem::web::{Data, Path as UrlPath};
 use poem::{Response, handler};
 
-use poem_openapi::types::ToJSON;
-
-use crate::problem::Problem;
+use crate::problem::problem;
 use crate::state::AppState;
 
 /// The file under `dir` that `key` names, if `key` is a plain relative path (no `..`, no
@@ -22,17 +20,10 @@ fn resolve(dir: &Path, key: &str) -> Option<PathBuf> {
     plain.then(|| dir.join(rel))
 }
 
-fn problem(status: StatusCode, detail: &str) -> Response {
-    Response::builder()
-        .status(status)
-        .content_type("application/problem+json")
-        .body(Problem::new(status, detail).to_json_string())
-}
-
 /// Serves one stored spoiler log.
 #[handler]
 pub(crate) async fn spoiler(state: Data<&AppState>, key: UrlPath<String>) -> Response {
-    let Some(dir) = &state.spoiler_dir else {
+    let Some(dir) = state.spoiler_dir() else {
         return problem(
             StatusCode::NOT_FOUND,
             "spoiler logs are not stored on this server",
