@@ -32,6 +32,9 @@ pub(crate) enum AppError {
     /// A Discord request failed (or no token is configured).
     #[error("discord: {0}")]
     Discord(#[from] sahasrahbot_discord::Error),
+    /// The audit bot failed (or no token is configured).
+    #[error("audit: {0}")]
+    Audit(#[from] sahasrahbot_audit::Error),
     /// The shutdown signal handler could not be installed.
     #[error("cannot listen for shutdown signals: {0}")]
     Signal(#[source] std::io::Error),

@@ -6,6 +6,7 @@ mod logging;
 mod run;
 mod subsystems;
 mod supervisor;
+mod tournaments;
 mod wiring;
 
 use std::process::ExitCode;

@@ -73,13 +73,18 @@ pub(crate) async fn run(config: Config) -> Result<(), AppError> {
         match &status.state {
             State::Enabled(_) => tracing::info!(subsystem = %status.name, "{status}"),
             State::Disabled(_) => tracing::info!(subsystem = %status.name, "{status}"),
-            State::NotBuilt => tracing::warn!(subsystem = %status.name, "{status}"),
         }
         if !matches!(status.state, State::Enabled(_)) {
             continue;
         }
         match status.name.as_str() {
             "discord" => supervisor.spawn("discord", app.discord()),
+            "audit" => supervisor.spawn("audit", app.audit()),
+            "tournaments" => {
+                if let Some(tournaments) = app.tournaments() {
+                    supervisor.spawn("tournaments", tournaments);
+                }
+            }
             "telemetry" => {
                 let (telemetry, retention) =
                     (app.telemetry.clone(), config.telemetry.retention_days);
@@ -95,10 +100,7 @@ pub(crate) async fn run(config: Config) -> Result<(), AppError> {
             }
             "api" => {
                 let listen = config.api.listen.clone();
-                let state = AppState {
-                    db: conn.clone(),
-                    spoiler_dir: app.local_spoiler_dir(),
-                };
+                let state = api_state(&app, &config);
                 supervisor.spawn(
                     "api",
                     Box::new(move |cancel| {
@@ -131,6 +133,66 @@ pub(crate) async fn run(config: Config) -> Result<(), AppError> {
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The web server's handles: the shared configuration, preset store and racetime.gg bots;
+/// the async tournaments; when the bot has a Discord token, a Discord liveness check,
+/// ranked-choice voting's Discord side and the guild directory (Discord-role grants on the
+/// async pages); and the tournament engine behind `/submit` when tournaments run.
+fn api_state(app: &App, config: &std::sync::Arc<Config>) -> AppState {
+    let mut state = AppState::new(app.db.clone())
+        .with_config(config.clone())
+        .with_presets(app.presets.clone())
+        .with_spoiler_dir(app.local_spoiler_dir())
+        .with_racetime(app.registry.clone(), app.racetime_bots.clone())
+        .with_async_tournaments(app.async_tournaments.clone());
+    if let Some(tournaments) = &app.tournaments {
+        state = state.with_submissions(tournaments.engine.clone());
+    }
+    if !config.discord.token.is_blank() {
+        let http = std::sync::Arc::new(
+            sahasrahbot_discord::BotSettings::from_config(config).http_client(),
+        );
+        // Async-tournament pages resolve staff grants made to Discord roles through it.
+        state = state.with_guild_directory(std::sync::Arc::new(
+            sahasrahbot_discord::DiscordDirectory::new(http.clone()),
+        ));
+        state = state.with_election_discord(std::sync::Arc::new(
+            sahasrahbot_api::web::DiscordElections::new(
+                http.clone(),
+                app.db.clone(),
+                &config.api.app_url,
+            ),
+        ));
+        state = state.with_discord_health(std::sync::Arc::new(DiscordRest(move || {
+            let http = http.clone();
+            Box::pin(async move {
+                let app = http
+                    .current_user_application()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                app.model().await.map_err(|e| e.to_string())?;
+                Ok(())
+            }) as DiscordCheck
+        })));
+    }
+    state
+}
+
+/// One Discord liveness check (`GET /applications/@me` with the bot token).
+type DiscordCheck = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>>;
+
+/// `/healthcheck`'s Discord port over the bot's REST client.
+struct DiscordRest<F>(F);
+
+#[async_trait::async_trait]
+impl<F> sahasrahbot_api::DiscordHealth for DiscordRest<F>
+where
+    F: Fn() -> DiscordCheck + Send + Sync,
+{
+    async fn check(&self) -> Result<(), String> {
+        (self.0)().await
+    }
 }
 
 /// Resolves on the first SIGINT or SIGTERM.

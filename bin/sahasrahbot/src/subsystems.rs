@@ -11,8 +11,6 @@ pub(crate) enum State {
     Enabled(String),
     /// It does not run for want of configuration; the text names what to set.
     Disabled(String),
-    /// It is configured but not part of this build yet.
-    NotBuilt,
 }
 
 /// One subsystem's start-up status.
@@ -29,13 +27,6 @@ impl fmt::Display for Status {
         match &self.state {
             State::Enabled(how) => write!(f, "{}: enabled ({how})", self.name),
             State::Disabled(why) => write!(f, "{}: disabled ({why})", self.name),
-            State::NotBuilt => {
-                write!(
-                    f,
-                    "{}: configured, but not part of this build yet",
-                    self.name
-                )
-            }
         }
     }
 }
@@ -63,7 +54,10 @@ pub(crate) fn plan(config: &Config) -> Vec<Status> {
         if config.audit.token.is_blank() {
             State::Disabled("no AUDIT_DISCORD_TOKEN / audit.token".into())
         } else {
-            State::NotBuilt
+            State::Enabled(format!(
+                "token set, history kept {} days",
+                config.audit.retention_days
+            ))
         },
     ));
     for slug in config.racetime_categories() {
@@ -77,6 +71,17 @@ pub(crate) fn plan(config: &Config) -> Vec<Status> {
         };
         out.push(status(format!("racetime/{slug}"), state));
     }
+    out.push(status(
+        "tournaments",
+        if config.discord.token.is_blank() {
+            State::Disabled("needs the Discord bot: no DISCORD_TOKEN / discord.token".into())
+        } else {
+            State::Enabled(format!(
+                "SpeedGaming at {}",
+                config.speedgaming.api_endpoint
+            ))
+        },
+    ));
     out.push(status(
         "telemetry",
         if config.telemetry.enabled {
@@ -120,8 +125,8 @@ mod tests {
         assert_eq!(enabled, vec!["api"]);
         assert_eq!(
             plan.len(),
-            2 + 12 + 2,
-            "discord, audit, 12 categories, telemetry, api"
+            2 + 12 + 3,
+            "discord, audit, 12 categories, tournaments, telemetry, api"
         );
         assert_eq!(
             find(&plan, "racetime/smw-hacks"),
@@ -156,6 +161,24 @@ mod tests {
     }
 
     #[test]
+    fn the_audit_bot_runs_with_its_token() {
+        let mut config = Config::default();
+        config.audit.token = Secret::new("audit");
+        assert_eq!(
+            find(&plan(&config), "audit"),
+            &State::Enabled("token set, history kept 30 days".into())
+        );
+        assert_eq!(
+            plan(&config)
+                .iter()
+                .find(|s| s.name == "audit")
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("audit: enabled (token set, history kept 30 days)")
+        );
+    }
+
+    #[test]
     fn debug_mode_serves_the_test_category_only() {
         let config = Config {
             debug: true,
@@ -164,7 +187,14 @@ mod tests {
         let names: Vec<String> = plan(&config).into_iter().map(|s| s.name).collect();
         assert_eq!(
             names,
-            vec!["discord", "audit", "racetime/test", "telemetry", "api"]
+            vec![
+                "discord",
+                "audit",
+                "racetime/test",
+                "tournaments",
+                "telemetry",
+                "api"
+            ]
         );
     }
 }

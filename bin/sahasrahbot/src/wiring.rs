@@ -18,10 +18,12 @@ use sahasrahbot_seedgen::spoilers::{
 };
 use sahasrahbot_seedgen::storage::Backend;
 use sahasrahbot_seedgen::{GeneratedSeed, Seedgen};
+use sahasrahbot_tournament::ports::RacetimeBots;
 use sea_orm::DatabaseConnection;
 
 use crate::error::AppError;
 use crate::supervisor::{RunResult, Subsystem};
+use crate::tournaments::{Parts, Tournaments};
 
 /// Everything the subsystems share, built once at start-up.
 pub(crate) struct App {
@@ -33,6 +35,15 @@ pub(crate) struct App {
     pub(crate) guild_config: Arc<GuildConfig>,
     pub(crate) telemetry: Telemetry,
     pub(crate) registry: HandlerRegistry,
+    /// The running racetime.gg category bots, filled as they connect.
+    pub(crate) racetime_bots: RacetimeBots,
+    /// The tournament engine and loops, when Discord is configured.
+    pub(crate) tournaments: Option<Tournaments>,
+    /// The Discord bot's custom emojis, shared with the tournament engine's embeds.
+    pub(crate) emojis: sahasrahbot_discord::EmojiCache,
+    /// The async tournaments: one for the process, so the Discord bot's scoring drops the
+    /// leaderboard cache the web pages read (hand clones to both).
+    pub(crate) async_tournaments: sahasrahbot_tournament::asynctournament::AsyncTournaments,
 }
 
 impl App {
@@ -40,13 +51,37 @@ impl App {
     pub(crate) fn build(config: Config, db: DatabaseConnection) -> Result<Self, AppError> {
         let seedgen = Seedgen::from_config(&config, Some(db.clone())).map_err(AppError::Seedgen)?;
         let spoilers = SpoilerPublisher::from_config(&config).map_err(AppError::Seedgen)?;
+        let (seedgen, presets) = (
+            Arc::new(seedgen),
+            Arc::new(PresetStore::new(&config.presets.dir)),
+        );
+        let racetime_bots = RacetimeBots::new();
+        let emojis = sahasrahbot_discord::EmojiCache::default();
+        let tournaments = notifier(&config).and_then(|notifier| {
+            Tournaments::build(Parts {
+                config: &config,
+                db: db.clone(),
+                seedgen: seedgen.clone(),
+                presets: presets.clone(),
+                spoilers: &spoilers,
+                bots: racetime_bots.clone(),
+                notifier,
+                emojis: emojis.clone(),
+            })
+        });
         Ok(Self {
-            presets: Arc::new(PresetStore::new(&config.presets.dir)),
-            seedgen: Arc::new(seedgen),
+            presets,
+            seedgen,
             spoilers: Arc::new(spoilers),
+            racetime_bots,
+            tournaments,
+            emojis,
             guild_config: Arc::new(GuildConfig::new(db.clone())),
             telemetry: Telemetry::new(db.clone(), &config.telemetry),
             registry: HandlerRegistry::new(),
+            async_tournaments: sahasrahbot_tournament::asynctournament::AsyncTournaments::new(
+                db.clone(),
+            ),
             config: Arc::new(config),
             db,
         })
@@ -60,15 +95,9 @@ impl App {
         }
     }
 
-    /// The Discord notifier other subsystems post through, when the bot has a token.
-    fn notifier(&self) -> Option<Arc<dyn ChatNotifier>> {
-        if self.config.discord.token.is_blank() {
-            return None;
-        }
-        let http = sahasrahbot_discord::BotSettings::from_config(&self.config).http_client();
-        Some(Arc::new(sahasrahbot_discord::DiscordNotifier::new(
-            Arc::new(http),
-        )))
+    /// The tournament subsystem, when Discord is configured.
+    pub(crate) fn tournaments(&self) -> Option<Subsystem> {
+        self.tournaments.as_ref().map(Tournaments::subsystem)
     }
 
     /// The Discord bot.
@@ -81,11 +110,30 @@ impl App {
             telemetry: self.telemetry.clone(),
             guild_config: self.guild_config.clone(),
             spoilers: Some(self.spoilers.clone()),
+            emojis: self.emojis.clone(),
+            async_tournaments: self.async_tournaments.clone(),
         };
         Box::new(move |cancel| {
             let (config, deps) = (config.clone(), deps.clone());
             Box::pin(async move {
                 sahasrahbot_discord::run(&config, deps, cancel)
+                    .await
+                    .map_err(Into::into)
+            })
+        })
+    }
+
+    /// The audit bot (message history, reports, moderation).
+    pub(crate) fn audit(&self) -> Subsystem {
+        let config = self.config.clone();
+        let deps = sahasrahbot_audit::Deps {
+            db: self.db.clone(),
+            guild_config: self.guild_config.clone(),
+        };
+        Box::new(move |cancel| {
+            let (config, deps) = (config.clone(), deps.clone());
+            Box::pin(async move {
+                sahasrahbot_audit::run(&config, deps, cancel)
                     .await
                     .map_err(Into::into)
             })
@@ -105,8 +153,12 @@ impl App {
             },
         )
         .with_command_prefix(self.config.racetime.command_prefix.clone())
-        .with_spoiler_logs(Arc::new(PublishSpoilers(self.spoilers.clone())));
-        if let Some(notifier) = self.notifier() {
+        .with_spoiler_logs(Arc::new(PublishSpoilers(self.spoilers.clone())))
+        .with_racetime_bots(self.racetime_bots.clone());
+        if let Some(tournaments) = &self.tournaments {
+            services = services.with_tournament_engine(tournaments.engine.clone());
+        }
+        if let Some(notifier) = notifier(&self.config) {
             services = services.with_notifier(notifier);
         }
         let services = Arc::new(services);
@@ -122,6 +174,17 @@ impl App {
             Box::pin(async move { run_category(&config, &slug, services, registry, cancel).await })
         })
     }
+}
+
+/// The Discord notifier other subsystems post through, when the bot has a token.
+fn notifier(config: &Config) -> Option<Arc<dyn ChatNotifier>> {
+    if config.discord.token.is_blank() {
+        return None;
+    }
+    let http = sahasrahbot_discord::BotSettings::from_config(config).http_client();
+    Some(Arc::new(sahasrahbot_discord::DiscordNotifier::new(
+        Arc::new(http),
+    )))
 }
 
 /// Runs one category's bot until `cancel`. Credentials racetime.gg refuses disable the

@@ -194,7 +194,7 @@ fn runs_on_the_embedded_defaults_and_stops_on_sigterm() {
         "{resp}"
     );
     assert!(
-        resp.ends_with(r#"{"database":"ok","success":true}"#),
+        resp.ends_with(r#"{"database":"ok","discord":"disabled","success":true}"#),
         "{resp}"
     );
     assert!(

@@ -2,30 +2,26 @@
 //! HTTP proxy and gateway URL, registers its commands, answers a slash command, and stops
 //! cleanly on SIGTERM.
 
-use std::process::{Command, Stdio};
+mod common;
+
 use std::time::Duration;
 
 use sahasrahbot_testkit::discord::{FakeDiscord, FakeUser};
 use serde_json::json;
 
-const BIN: &str = env!("CARGO_BIN_EXE_sahasrahbot");
 const WAIT: Duration = Duration::from_secs(30);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_bot_connects_and_answers_a_slash_command() {
     let fake = FakeDiscord::start().await.expect("fake discord");
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut child = Command::new(BIN)
-        .current_dir(dir.path())
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
+    let child = common::bot_in(dir.path())
         .env("DISCORD_TOKEN", fake.token())
         .env("SAHASRAHBOT_DISCORD__HTTP_PROXY", fake.http_proxy())
         .env("SAHASRAHBOT_DISCORD__GATEWAY_URL", fake.gateway_url())
         .env("ALTTP_RANDOMIZER_SERVERS", fake.guild_id().to_string())
-        .env("SAHASRAHBOT_API__ENABLED", "false")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        // The tournaments subsystem runs with Discord; keep it off the internet.
+        .env("SG_API_ENDPOINT", "http://127.0.0.1:9")
         .spawn()
         .expect("spawn the bot");
 
@@ -54,18 +50,7 @@ async fn the_bot_connects_and_answers_a_slash_command() {
         .expect("reply");
     assert_eq!(reply.body["type"], 4, "{:?}", reply.body);
 
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .expect("kill")
-            .success()
-    );
-    let status = tokio::task::spawn_blocking(move || child.wait())
-        .await
-        .expect("join")
-        .expect("wait");
+    let status = common::terminate(child).await;
     assert_eq!(status.code(), Some(0));
     let closed = fake
         .wait_for_gateway(Duration::from_secs(10), |s| s.live == 0)

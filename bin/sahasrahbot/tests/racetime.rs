@@ -2,12 +2,11 @@
 //! (configuration from the environment), joins an open room of the debug `test` category,
 //! answers a chat command, and stops cleanly on SIGTERM.
 
-use std::process::{Command, Stdio};
+mod common;
+
 use std::time::Duration;
 
 use sahasrahbot_testkit::racetime::{FakeConfig, FakeRacetime, NewRace};
-
-const BIN: &str = env!("CARGO_BIN_EXE_sahasrahbot");
 
 #[tokio::test]
 async fn the_bot_joins_a_room_and_answers_commands() {
@@ -21,19 +20,13 @@ async fn the_bot_joins_a_room_and_answers_commands() {
     let room = fake.open_race(NewRace::default());
     let dir = tempfile::tempdir().expect("tempdir");
 
-    let mut child = Command::new(BIN)
-        .current_dir(dir.path())
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
+    let child = common::bot_in(dir.path())
         .env("DEBUG", "true")
         .env("RACETIME_HOST", fake.host())
         .env("RACETIME_PORT", fake.port().to_string())
         .env("RACETIME_SECURE", "false")
         .env("RACETIME_CLIENT_ID_TEST", fake.client_id())
         .env("RACETIME_CLIENT_SECRET_TEST", fake.client_secret())
-        .env("SAHASRAHBOT_API__ENABLED", "false")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
         .spawn()
         .expect("spawn the bot");
 
@@ -62,18 +55,7 @@ async fn the_bot_joins_a_room_and_answers_commands() {
         "{said:?}"
     );
 
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .expect("kill")
-            .success()
-    );
-    let status = tokio::task::spawn_blocking(move || child.wait())
-        .await
-        .expect("join")
-        .expect("wait");
+    let status = common::terminate(child).await;
     assert_eq!(status.code(), Some(0));
     let closed = fake
         .wait_until(Duration::from_secs(10), |f| f.open_bot_sockets(&room) == 0)
