@@ -6,9 +6,18 @@
 //!   `cargo test --workspace ARGS…` (the README's test command).
 //! - `bench-racetime [--rooms 100,1000,5000,20000] [--seconds N]`: the racetime room
 //!   benchmark (release build; memory per room, CPU per command, latency, lost commands).
+//! - `openapi [--check]`: write the web server's OpenAPI document to `docs/openapi.json`
+//!   (`--check`: fail when the committed file is stale).
+//! - `bench-api [--seconds N] [--connections N]`: requests per second of the JSON API on
+//!   loopback (release build).
+//! - `bench-audit [--messages N] [--debug]`: messages per second the audit bot records
+//!   (SQLite; MariaDB / PostgreSQL when `TEST_MYSQL_URL` / `TEST_POSTGRES_URL` are set).
 
+mod bench_api;
+mod bench_audit;
 mod bench_racetime;
 mod layers;
+mod openapi;
 
 use std::process::{Command, ExitCode};
 
@@ -50,6 +59,9 @@ fn main() -> ExitCode {
             }
         }
         ["bench-racetime", ..] => bench_racetime::run(&args[1..]),
+        ["bench-audit", ..] => bench_audit::run(&args[1..]),
+        ["bench-api", ..] => bench_api::run(&args[1..]),
+        ["openapi", ..] => openapi::run(&args[1..]),
         ["test", ..] => {
             for (name, var) in [
                 ("MariaDB/MySQL", "TEST_MYSQL_URL"),
