@@ -12,7 +12,7 @@
 //! `--tls` runs every room over `wss` (a TLS front with a self-signed certificate before the
 //! fake, in the fake's process), as production racetime.gg is.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, ExitCode, Stdio};
 
 use serde_json::Value;
@@ -138,6 +138,105 @@ fn run_one(exe: &str, rooms: u64, opts: &Options) -> Result<Value, String> {
     serde_json::from_str(result).map_err(|e| format!("{rooms} rooms: bad RESULT line: {e}"))
 }
 
+/// Runs `rooms` rooms as `parts` bot processes at once (each with its own fake), for a room
+/// count one process cannot hold under the open-file limit. Every part joins its share and
+/// reports `IDLE`; the load starts in all parts together. The parts' figures are summed; the
+/// latency percentiles are the worst part's, an upper bound on those of all commands together.
+fn run_split(exe: &str, rooms: u64, parts: u64, opts: &Options) -> Result<Value, String> {
+    let share = rooms.div_ceil(parts);
+    let mut children = Vec::new();
+    for _ in 0..parts {
+        let mut child = Command::new(exe)
+            .args([
+                "--rooms",
+                &share.to_string(),
+                "--seconds",
+                &opts.seconds.to_string(),
+                "--runtime",
+                &opts.runtime,
+                "--sync",
+            ])
+            .args(opts.tls.then_some("--tls"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("cannot run {exe}: {e}"))?;
+        let stdout = child.stdout.take().ok_or("no benchmark stdout")?;
+        children.push((child, BufReader::new(stdout)));
+    }
+    // Wait until every part is idle, then start them all.
+    for (_, out) in &mut children {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let n = out
+                .read_line(&mut line)
+                .map_err(|e| format!("reading a part's output: {e}"))?;
+            if n == 0 {
+                return Err(format!(
+                    "{rooms} rooms: a part ended before its rooms were idle"
+                ));
+            }
+            if line.trim() == "IDLE" {
+                break;
+            }
+        }
+    }
+    for (child, _) in &mut children {
+        let stdin = child.stdin.as_mut().ok_or("no benchmark stdin")?;
+        writeln!(stdin, "go").map_err(|e| format!("starting a part: {e}"))?;
+    }
+    let mut results = Vec::new();
+    for (mut child, out) in children {
+        let mut result = None;
+        for line in out.lines() {
+            let line = line.map_err(|e| format!("reading a part's output: {e}"))?;
+            if let Some(json) = line.strip_prefix("RESULT ") {
+                result = Some(
+                    serde_json::from_str::<Value>(json)
+                        .map_err(|e| format!("{rooms} rooms: bad RESULT line: {e}"))?,
+                );
+            }
+        }
+        let status = child
+            .wait()
+            .map_err(|e| format!("waiting for a part: {e}"))?;
+        results.push(
+            result
+                .ok_or_else(|| format!("{rooms} rooms: a part gave no RESULT (exit {status})"))?,
+        );
+    }
+    let sum = |key: &str| results.iter().map(|r| f(r, key)).sum::<f64>();
+    let worst = |key: &str| results.iter().map(|r| f(r, key)).fold(0.0_f64, f64::max);
+    let joined = sum("joined");
+    let replied = sum("replied").max(1.0);
+    let growth_kib = sum("rss_idle_kib") - sum("rss_before_kib");
+    Ok(serde_json::json!({
+        "rooms_asked": rooms,
+        "rooms": share * parts,
+        "processes": parts,
+        "joined": joined as u64,
+        "capped_by_fd_limit": results.iter().any(|r| r["capped_by_fd_limit"] == true),
+        "nofile_soft": u(&results[0], "nofile_soft"),
+        "nofile_hard": u(&results[0], "nofile_hard"),
+        "rss_before_kib": sum("rss_before_kib") as u64,
+        "rss_idle_kib": sum("rss_idle_kib") as u64,
+        "bytes_per_idle_room": growth_kib * 1024.0 / joined.max(1.0),
+        "cpu_ms": sum("cpu_ms"),
+        "cpu_per_command_ms": sum("cpu_ms") / replied,
+        "user_ms": sum("user_ms"),
+        "sys_ms": sum("sys_ms"),
+        "switches_per_command": sum("context_switches") / replied,
+        "sent": sum("sent") as u64,
+        "replied": sum("replied") as u64,
+        "lost": sum("lost") as u64,
+        "p50_ms": worst("p50_ms"),
+        "p99_ms": worst("p99_ms"),
+        "max_ms": worst("max_ms"),
+    }))
+}
+
 fn f(v: &Value, key: &str) -> f64 {
     v[key].as_f64().unwrap_or(f64::NAN)
 }
@@ -182,11 +281,26 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
             "bench-racetime: {rooms} rooms, {} s of commands…",
             opts.seconds
         );
-        match run_one(&exe, rooms, &opts) {
-            Ok(r) => results.push(r),
+        let single = match run_one(&exe, rooms, &opts) {
+            Ok(r) => r,
             Err(e) => {
                 eprintln!("bench-racetime: {e}");
                 return ExitCode::FAILURE;
+            }
+        };
+        // One process could not hold them all: run them again as several processes at once.
+        let capacity = u(&single, "rooms");
+        let capped = single["capped_by_fd_limit"] == true && capacity > 0;
+        results.push(single);
+        if capped {
+            let parts = rooms.div_ceil(capacity);
+            eprintln!("bench-racetime: {rooms} rooms as {parts} bot processes at once…");
+            match run_split(&exe, rooms, parts, &opts) {
+                Ok(r) => results.push(r),
+                Err(e) => {
+                    eprintln!("bench-racetime: {e}");
+                    return ExitCode::FAILURE;
+                }
             }
         }
     }
@@ -211,7 +325,7 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
     );
     println!();
     println!(
-        "{:>7} {:>7} {:>9} {:>9} {:>10} {:>8} {:>8} {:>7} {:>7} {:>7} {:>7} {:>7} {:>5}",
+        "{:>9} {:>7} {:>9} {:>9} {:>10} {:>8} {:>8} {:>7} {:>7} {:>7} {:>7} {:>7} {:>5}",
         "rooms",
         "joined",
         "KiB/room",
@@ -226,18 +340,22 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
         "sent",
         "lost"
     );
+    let processes = |r: &Value| u(r, "processes").max(1);
     let growth_kib = |r: &Value| u(r, "rss_idle_kib") as f64 - u(r, "rss_before_kib") as f64;
-    let mut smaller: Option<&Value> = None;
     let mut ordered: Vec<&Value> = results.iter().collect();
-    ordered.sort_by_key(|r| u(r, "joined"));
-    for r in ordered {
-        let capped = if r["capped_by_fd_limit"] == true {
-            "*"
+    ordered.sort_by_key(|r| (u(r, "joined"), processes(r)));
+    // Marginal figures only between single-process runs: every process has its fixed costs.
+    let mut smaller: Option<&Value> = None;
+    for r in &ordered {
+        let label = if processes(r) > 1 {
+            format!("{}/{}p", u(r, "rooms_asked"), processes(r))
+        } else if r["capped_by_fd_limit"] == true {
+            format!("{}*", u(r, "rooms_asked"))
         } else {
-            ""
+            u(r, "rooms").to_string()
         };
         let marginal = match smaller {
-            Some(a) if u(r, "joined") > u(a, "joined") => format!(
+            Some(a) if processes(r) == 1 && u(r, "joined") > u(a, "joined") => format!(
                 "{:.2}",
                 (growth_kib(r) - growth_kib(a)) / (u(r, "joined") - u(a, "joined")) as f64
             ),
@@ -245,8 +363,8 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
         };
         let replied = u(r, "replied").max(1) as f64;
         println!(
-            "{:>7} {:>7} {:>9.2} {:>9} {:>10.4} {:>8.4} {:>8.4} {:>7.2} {:>7.2} {:>7.2} {:>7.2} {:>7} {:>5}",
-            format!("{}{capped}", u(r, "rooms")),
+            "{:>9} {:>7} {:>9.2} {:>9} {:>10.4} {:>8.4} {:>8.4} {:>7.2} {:>7.2} {:>7.2} {:>7.2} {:>7} {:>5}",
+            label,
             u(r, "joined"),
             f(r, "bytes_per_idle_room") / 1024.0,
             marginal,
@@ -260,13 +378,18 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
             u(r, "sent"),
             u(r, "lost"),
         );
-        smaller = Some(r);
+        if processes(r) == 1 {
+            smaller = Some(r);
+        }
     }
     println!(
         "(user and sys: the process's CPU split, from 10 ms clock ticks; the CPU column is the \
          threads' scheduler time in nanoseconds)"
     );
-    if let Some(r) = results.iter().find(|r| r["capped_by_fd_limit"] == true) {
+    if let Some(r) = results
+        .iter()
+        .find(|r| processes(r) == 1 && r["capped_by_fd_limit"] == true)
+    {
         println!(
             "* {} rooms asked, but the open-file limit of this machine (soft {}, hard {}) leaves \
              room for {} sockets in one process: this machine cannot hold {} rooms in one \
@@ -278,16 +401,29 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
             u(r, "rooms_asked"),
         );
     }
+    for r in results.iter().filter(|r| processes(r) > 1) {
+        println!(
+            "{}/{}p: the same {} rooms as {} bot processes of {} rooms, loaded at the same time \
+             (each with its own fake); memory, CPU and commands summed, percentiles of the worst \
+             process (an upper bound for all commands together).",
+            u(r, "rooms_asked"),
+            processes(r),
+            u(r, "rooms_asked"),
+            processes(r),
+            u(r, "rooms") / processes(r),
+        );
+    }
 
-    // Marginal memory between the two largest runs (fixed costs cancel out).
-    let mut by_rooms: Vec<&Value> = results.iter().collect();
-    by_rooms.sort_by_key(|r| u(r, "joined"));
-    if let [.., a, b] = by_rooms.as_slice()
+    // Marginal memory between the two largest single-process runs (fixed costs cancel out).
+    let singles: Vec<&Value> = ordered
+        .iter()
+        .copied()
+        .filter(|r| processes(r) == 1)
+        .collect();
+    if let [.., a, b] = singles.as_slice()
         && u(b, "joined") > u(a, "joined")
     {
-        let grown = (u(b, "rss_idle_kib") as f64 - u(b, "rss_before_kib") as f64)
-            - (u(a, "rss_idle_kib") as f64 - u(a, "rss_before_kib") as f64);
-        let slope = grown / (u(b, "joined") - u(a, "joined")) as f64;
+        let slope = (growth_kib(b) - growth_kib(a)) / (u(b, "joined") - u(a, "joined")) as f64;
         println!(
             "marginal memory between {} and {} rooms: {slope:.2} KiB per room",
             u(a, "joined"),
@@ -295,28 +431,34 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
         );
     }
 
-    // Ratios and targets, from the largest run and the 5,000-room run.
+    // Ratios and targets.
     println!();
-    let largest = results.iter().max_by_key(|r| u(r, "joined"));
+    let largest = singles.last().copied();
     let worst_cpu = results
         .iter()
         .map(|r| f(r, "cpu_per_command_ms"))
         .fold(0.0_f64, f64::max);
-    let at_5000 = results.iter().find(|r| u(r, "rooms") == 5_000);
+    let best_cpu = results
+        .iter()
+        .map(|r| f(r, "cpu_per_command_ms"))
+        .fold(f64::INFINITY, f64::min);
+    let at_5000 = results
+        .iter()
+        .find(|r| u(r, "rooms") == 5_000 && processes(r) == 1);
     if let Some(big) = largest {
         let kib = f(big, "bytes_per_idle_room") / 1024.0;
         println!(
-            "memory per idle room ({} rooms): {kib:.2} KiB vs Python {PY_KIB_PER_ROOM} KiB → \
-             {:.1}× less",
+            "memory per idle room ({} rooms, one process): {kib:.2} KiB vs Python \
+             {PY_KIB_PER_ROOM} KiB → {:.1}× less",
             u(big, "joined"),
             PY_KIB_PER_ROOM / kib
         );
     }
     println!(
-        "CPU per command (worst run): {worst_cpu:.4} ms vs Python {PY_CPU_MS_LOW}–{PY_CPU_MS_HIGH} \
+        "CPU per command: {best_cpu:.4}–{worst_cpu:.4} ms vs Python {PY_CPU_MS_LOW}–{PY_CPU_MS_HIGH} \
          ms → {:.0}–{:.0}× less",
         PY_CPU_MS_LOW / worst_cpu,
-        PY_CPU_MS_HIGH / worst_cpu
+        PY_CPU_MS_HIGH / best_cpu
     );
     if let Some(r) = at_5000 {
         println!(
@@ -327,14 +469,20 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
     }
     println!();
     println!("targets:");
-    let max_joined = results.iter().map(|r| u(r, "joined")).max().unwrap_or(0);
+    let most = |rows: &mut dyn Iterator<Item = &Value>| rows.map(|r| u(r, "joined")).max();
+    let one_process = most(&mut results.iter().filter(|r| processes(r) == 1)).unwrap_or(0);
+    let split = most(&mut results.iter().filter(|r| processes(r) > 1));
+    let max_joined = one_process.max(split.unwrap_or(0));
     println!(
-        "  {TARGET_ROOMS} rooms joined: {} (most joined: {max_joined})",
-        verdict(max_joined >= TARGET_ROOMS)
+        "  {TARGET_ROOMS} rooms joined on this machine: {} (most in one process: {one_process}{})",
+        verdict(max_joined >= TARGET_ROOMS),
+        split.map_or(String::new(), |n| format!(
+            "; in several processes at once: {n}"
+        ))
     );
     if let Some(big) = largest {
-        // Judged on the average at the largest run, fixed costs included (the stricter of the
-        // two figures once the marginal cost is below the average).
+        // Judged on the average at the largest single-process run, fixed costs included (the
+        // stricter of the two figures once the marginal cost is below the average).
         let kib = f(big, "bytes_per_idle_room") / 1024.0;
         println!(
             "  ≤ {TARGET_KIB_PER_ROOM} KiB per idle room: {} ({kib:.2} KiB per room at {} rooms, \
@@ -343,9 +491,22 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
             u(big, "joined")
         );
     }
+    let cpu_by_run: Vec<String> = ordered
+        .iter()
+        .map(|r| {
+            let cpu = f(r, "cpu_per_command_ms");
+            let label = if processes(r) > 1 {
+                format!("{}/{}p", u(r, "rooms_asked"), processes(r))
+            } else {
+                u(r, "rooms").to_string()
+            };
+            format!("{label}: {cpu:.4} {}", verdict(cpu <= TARGET_CPU_MS))
+        })
+        .collect();
     println!(
-        "  ≤ {TARGET_CPU_MS} ms CPU per command: {} (worst {worst_cpu:.4} ms)",
-        verdict(worst_cpu <= TARGET_CPU_MS)
+        "  ≤ {TARGET_CPU_MS} ms CPU per command: {} in every run ({})",
+        verdict(worst_cpu <= TARGET_CPU_MS),
+        cpu_by_run.join(", ")
     );
     match at_5000 {
         Some(r) => println!(

@@ -26,6 +26,10 @@
 //! `tests/fixtures/`, trusted as an extra root) before the fake in the child process, so every
 //! room takes the client's `wss` path, as against production racetime.gg.
 //!
+//! `--sync` (used by `cargo xtask bench-racetime` when one process cannot hold every room)
+//! prints `IDLE` on stdout once the rooms are idle and measured, and starts the load only after
+//! a line on stdin, so that several bot processes put their load on the machine at once.
+//!
 //! The last line of output is `RESULT {json}`.
 
 use std::collections::HashMap;
@@ -277,6 +281,7 @@ struct Args {
     seconds: f64,
     current_thread: bool,
     tls: bool,
+    sync: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, BoxError> {
@@ -285,6 +290,7 @@ fn parse_args(args: &[String]) -> Result<Args, BoxError> {
         seconds: 20.0,
         current_thread: false,
         tls: false,
+        sync: false,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -299,6 +305,7 @@ fn parse_args(args: &[String]) -> Result<Args, BoxError> {
                 }
             }
             "--tls" => out.tls = true,
+            "--sync" => out.sync = true,
             n if n.parse::<usize>().is_ok() => out.rooms = n.parse()?,
             other => return Err(format!("unknown argument {other}").into()),
         }
@@ -339,6 +346,7 @@ async fn bench(args: Args) -> Result<(), BoxError> {
         seconds,
         current_thread,
         tls,
+        sync,
     } = args;
     let (soft, hard) = nofile_limits().unwrap_or((1024, 1024));
     let fit = soft.saturating_sub(FD_RESERVE) as usize;
@@ -407,6 +415,17 @@ async fn bench(args: Args) -> Result<(), BoxError> {
         per_room_bytes,
         "idle rooms (bot process only)"
     );
+
+    if sync {
+        // Tell the driver these rooms are idle, and wait for its go (or its end).
+        println!("IDLE");
+        std::io::stdout().flush()?;
+        tokio::task::spawn_blocking(|| {
+            let mut go = String::new();
+            std::io::stdin().read_line(&mut go)
+        })
+        .await??;
+    }
 
     let switches_before = thread_switches();
     let user_sys_before = process_user_sys_ms().ok_or("cannot read /proc/self/stat")?;
