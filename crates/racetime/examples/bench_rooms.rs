@@ -46,7 +46,7 @@ use sahasrahbot_testkit::racetime::{FakeConfig, FakeRacetime, NewRace};
 use serde_json::json;
 use tracing::info;
 
-#[path = "../tests/common/tls_front.rs"]
+#[path = "../tests/it/common/tls_front.rs"]
 mod tls_front;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;

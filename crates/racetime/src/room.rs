@@ -1151,7 +1151,7 @@ fn truncate(s: &str, max: usize) -> &str {
 
 /// The TLS tests' server side (the fixture certificate), shared with the integration tests.
 #[cfg(test)]
-#[path = "../tests/common/tls_front.rs"]
+#[path = "../tests/it/common/tls_front.rs"]
 mod tls_front;
 
 #[cfg(test)]
