@@ -4,9 +4,12 @@
 use std::sync::Arc;
 
 use sahasrahbot_core::db::entities::audit_messages;
+use twilight_http::request::channel::reaction::RequestReactionType;
 use twilight_model::channel::Message;
 use twilight_model::guild::Permissions;
 use twilight_model::http::attachment::Attachment;
+use twilight_model::id::Id;
+use twilight_model::id::marker::GuildMarker;
 
 use crate::{Bot, Error, Result};
 
@@ -128,6 +131,7 @@ pub(crate) async fn handle(bot: Arc<Bot>, message: Arc<Message>, rest: String) {
         other => {
             let reference = crate::error::reference_id();
             tracing::error!(error = %other, reference, "audit command failed");
+            mark_failed(&bot, &message, guild).await;
             format!("Something went wrong on our side.\n-# Reference: `{reference}`")
         }
     };
@@ -139,6 +143,35 @@ pub(crate) async fn handle(bot: Arc<Bot>, message: Arc<Message>, rest: String) {
         .await
     {
         tracing::warn!(error = %e, "could not answer a command");
+    }
+}
+
+/// Marks a command that failed on our side as the Python audit bot did: a reaction with the
+/// guild's `RIPLink` emoji, or 👎 when the guild has none (or its emojis cannot be read).
+async fn mark_failed(bot: &Bot, message: &Message, guild: Id<GuildMarker>) {
+    let rip = match bot.http.emojis(guild).await {
+        Ok(response) => response
+            .models()
+            .await
+            .ok()
+            .and_then(|emojis| emojis.into_iter().find(|e| e.name == "RIPLink")),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the guild's emojis");
+            None
+        }
+    };
+    let reaction = match &rip {
+        Some(emoji) => RequestReactionType::Custom {
+            id: emoji.id,
+            name: Some(&emoji.name),
+        },
+        None => RequestReactionType::Unicode { name: "👎" },
+    };
+    let request = bot
+        .http
+        .create_reaction(message.channel_id, message.id, &reaction);
+    if let Err(e) = request.await {
+        tracing::warn!(error = %e, "could not mark a failed command");
     }
 }
 

@@ -303,6 +303,47 @@ async fn history_exports_are_csv_files_for_moderators_only() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_failing_on_our_side_is_marked_and_answered_with_a_reference() {
+    // With the guild's RIPLink emoji, and with 👎 where the guild has none.
+    for (setup, mark) in [
+        (Setup::default(), "RIPLink:700000000000000001"),
+        (Setup::default().without_emojis(), "%F0%9F%91%8E"),
+    ] {
+        let h = setup.start().await;
+        let mut moderator = FakeUser::member(9, "Mod");
+        moderator.roles = vec![800];
+        h.fake.role_create(800, "Moderators", 1 << 13); // MANAGE_MESSAGES
+        // Discord refuses the CSV upload once.
+        h.fake
+            .fail_route("POST", &format!("/channels/{CHANNEL}/messages"), 500, 1);
+        let id = h
+            .fake
+            .send_message(&FakeMessage::new(&moderator, "$messagehistory 42"));
+        let reaction = h
+            .fake
+            .wait_for_call(
+                "PUT",
+                &format!("/channels/{CHANNEL}/messages/{id}/reactions/"),
+                common::WAIT,
+            )
+            .await
+            .expect("the command is marked as failed");
+        assert!(reaction.path.contains(mark), "{}", reaction.path);
+        let answered = h
+            .fake
+            .wait_until(common::WAIT, |calls| {
+                calls.iter().any(|c| {
+                    c.body["content"]
+                        .as_str()
+                        .is_some_and(|t| t.starts_with("Something went wrong on our side."))
+                })
+            })
+            .await;
+        assert!(answered, "the moderator gets a reference to quote");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_guild_prefix_is_respected() {
     let h = Setup::default()
         .settings(vec![

@@ -41,6 +41,8 @@ pub struct Setup {
     /// The bad-domain list the feed serves.
     pub bad_hashes: Vec<String>,
     pub adjust: Option<Adjust>,
+    /// The guild's custom emojis (`RIPLink` among them by default).
+    pub emojis: bool,
 }
 
 impl Default for Setup {
@@ -54,6 +56,7 @@ impl Default for Setup {
             ],
             bad_hashes: Vec::new(),
             adjust: None,
+            emojis: true,
         }
     }
 }
@@ -81,6 +84,12 @@ impl Setup {
 
     pub fn bad_hashes(mut self, hashes: Vec<String>) -> Self {
         self.bad_hashes = hashes;
+        self
+    }
+
+    /// A guild without custom emojis.
+    pub fn without_emojis(mut self) -> Self {
+        self.emojis = false;
         self
     }
 
@@ -117,9 +126,15 @@ impl Setup {
         let fake = FakeDiscord::start_with(FakeDiscordConfig {
             token: "fake-audit-token".to_owned(),
             bot_name: "SahasrahBot Audit".to_owned(),
-            guilds: vec![FakeGuild {
-                channels: vec![CHANNEL, AUDIT_CHANNEL, EXCLUDED],
-                ..FakeGuild::default()
+            guilds: vec![{
+                let mut guild = FakeGuild {
+                    channels: vec![CHANNEL, AUDIT_CHANNEL, EXCLUDED],
+                    ..FakeGuild::default()
+                };
+                if !self.emojis {
+                    guild.emojis.clear();
+                }
+                guild
             }],
             ..FakeDiscordConfig::default()
         })
