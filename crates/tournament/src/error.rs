@@ -53,6 +53,9 @@ pub enum Error {
         "An async tournament is already associated with this channel.  Please create a new channel for the tournament."
     )]
     AsyncChannelTaken,
+    /// An async tournament's name is empty or longer than the table's 45 characters.
+    #[error("A tournament name is 1 to 45 characters long.")]
+    AsyncBadName,
     /// `/async create`'s permalinks option has a malformed row; the text names it.
     #[error("Invalid permalinks option: {0}")]
     AsyncBadPermalinks(String),

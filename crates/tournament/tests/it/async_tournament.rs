@@ -188,6 +188,33 @@ async fn create_pools_and_seeds() {
             "{}",
             db.name()
         );
+        // Names fit the 45-character column on every database; 45 characters (not bytes) fit.
+        for (name, fits) in [
+            ("é".repeat(45), true),
+            ("x".repeat(46), false),
+            ("  ".into(), false),
+        ] {
+            let created = s
+                .svc
+                .create_tournament(NewTournament {
+                    name: name.clone(),
+                    guild_id: GUILD,
+                    channel_id: CHANNEL + 1 + name.len() as u64,
+                    owner_id: OWNER,
+                    report_channel_id: None,
+                })
+                .await;
+            match created {
+                Ok(t) => {
+                    assert!(fits, "{name:?} was accepted on {}", db.name());
+                    assert_eq!(t.name, name);
+                }
+                Err(e) => {
+                    assert!(!fits, "{name:?}: {e} on {}", db.name());
+                    assert!(matches!(e, Error::AsyncBadName), "{e}");
+                }
+            }
+        }
         assert!(matches!(
             s.svc.add_pool(t.id, "A", Some("open"), &seeds(1)).await,
             Err(Error::AsyncPoolExists(_))
