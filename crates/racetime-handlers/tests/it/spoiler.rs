@@ -124,6 +124,29 @@ async fn spoiler_defaults_to_900_and_progression_begins_at_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tournamentspoiler_rolls_on_the_tournament_site_with_its_study_time() {
+    let h = Harness::new("alttpr").await;
+    // Only the tournament site answers: a roll anywhere else would fail.
+    h.mock_alttpr("/tournament", "Spoil4").await;
+    h.start::<Alttpr>().await;
+    let user = h.fake.add_user("runner", false);
+    let room = h.open(NewRace::default()).await;
+    h.say(&room, &user, "!tournamentspoiler standard 600").await;
+    h.wait_message(&room, "The spoiler log for this race will be sent after the race begins in this room.  A 600s countdown timer at that time will begin.").await;
+    let r = row(&h, &room).await.expect("row");
+    assert_eq!(r.studytime, Some(600));
+    assert_eq!(
+        r.spoiler_url.as_deref(),
+        Some("https://spoilers.example/Spoil4-full.txt")
+    );
+    let reqs = h.provider_requests().await;
+    assert_eq!(reqs.len(), 1, "{reqs:?}");
+    assert!(reqs[0].0.starts_with("/tournament/"), "{}", reqs[0].0);
+    assert_eq!(reqs[0].1["spoilers"], "generate");
+    assert_eq!(reqs[0].1["tournament"], true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_countdown_resumes_after_a_restart() {
     for db in TestDb::all().await {
         let backend = db.name();
