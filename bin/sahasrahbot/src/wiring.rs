@@ -56,6 +56,12 @@ impl App {
             Arc::new(PresetStore::new(&config.presets.dir)),
         );
         let racetime_bots = RacetimeBots::new();
+        // The engine's first pass waits for the category bots that will start here.
+        for slug in config.racetime_categories() {
+            if config.racetime.credentials(slug).is_some() {
+                racetime_bots.expect(slug);
+            }
+        }
         let emojis = sahasrahbot_discord::EmojiCache::default();
         let tournaments = notifier(&config).and_then(|notifier| {
             Tournaments::build(Parts {

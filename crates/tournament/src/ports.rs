@@ -6,8 +6,9 @@
 //! - [`GuildDirectory`]: Discord guild members (by id or by name, with roles). Implemented by
 //!   the Discord crate; sends go through [`sahasrahbot_core::ports::ChatNotifier`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use sahasrahbot_racetime::HandlerFactory;
@@ -64,10 +65,14 @@ impl<F: HandlerFactory> RacetimeCategory for Bot<F> {
 ///
 /// A shared handle: clones see the same bots. Each category's supervised task puts its bot
 /// in when it connects (and again after a restart), so the engine always reaches the live
-/// one.
+/// one. Categories announced with [`RacetimeBots::expect`] can be waited for at start-up
+/// ([`RacetimeBots::ready`]), so that the first room-creation pass does not run before the
+/// bots have connected.
 #[derive(Clone, Default)]
 pub struct RacetimeBots {
     bots: Arc<RwLock<HashMap<String, Arc<dyn RacetimeCategory>>>>,
+    expected: Arc<RwLock<HashSet<String>>>,
+    inserted: Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for RacetimeBots {
@@ -89,6 +94,39 @@ impl RacetimeBots {
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(category, bot);
+        self.inserted.notify_waiters();
+    }
+
+    /// Announces that a bot for `category` is being started in this process.
+    pub fn expect(&self, category: &str) {
+        self.expected
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(category.to_owned());
+    }
+
+    /// Waits until every expected category has its bot, for at most `timeout`; whether they
+    /// all have. Without expected categories it returns at once.
+    pub async fn ready(&self, timeout: Duration) -> bool {
+        let all_in = || {
+            let bots = self.read();
+            self.expected
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .iter()
+                .all(|c| bots.contains_key(c))
+        };
+        let wait = async {
+            loop {
+                // Registered before the check, so an insert in between is not missed.
+                let inserted = self.inserted.notified();
+                if all_in() {
+                    return;
+                }
+                inserted.await;
+            }
+        };
+        tokio::time::timeout(timeout, wait).await.is_ok()
     }
 
     /// The bot of `category`, or an error naming the missing category (the event cannot
@@ -142,5 +180,30 @@ pub trait GuildDirectory: Send + Sync {
     /// file-select code of seed embeds; `None` (the default) shows item names instead.
     fn emoji(&self, _name: &str) -> Option<String> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn ready_waits_only_for_expected_categories() {
+        let bots = RacetimeBots::new();
+        assert!(
+            bots.ready(Duration::from_secs(60)).await,
+            "nothing expected"
+        );
+        bots.expect("alttpr");
+        let started = tokio::time::Instant::now();
+        assert!(
+            !bots.ready(Duration::from_secs(60)).await,
+            "alttpr never came"
+        );
+        assert_eq!(started.elapsed(), Duration::from_secs(60));
+        assert!(
+            bots.get("alttpr").is_err(),
+            "a missing bot is still an error"
+        );
     }
 }

@@ -350,6 +350,7 @@ impl World {
                     sg_discord_webhook: None,
                     app_url: "https://app.example".to_owned(),
                     create_races_interval: Duration::from_secs(300),
+                    ..EngineConfig::default()
                 },
                 clock: Arc::new(now),
             },

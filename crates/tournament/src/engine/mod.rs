@@ -55,6 +55,9 @@ pub struct EngineConfig {
     pub app_url: String,
     /// How often `create_races` runs (5 minutes in production).
     pub create_races_interval: Duration,
+    /// How long the first `create_races` pass waits for the expected category bots to
+    /// connect (a minute).
+    pub bots_startup_wait: Duration,
 }
 
 impl Default for EngineConfig {
@@ -65,6 +68,7 @@ impl Default for EngineConfig {
             sg_discord_webhook: None,
             app_url: "https://sahasrahbotapi.synack.live".to_owned(),
             create_races_interval: Duration::from_secs(300),
+            bots_startup_wait: Duration::from_secs(60),
         }
     }
 }
@@ -282,7 +286,8 @@ impl Engine {
                 .post(
                     event.audit_channel,
                     texts::creation_failed(episode_id, &e.to_string()),
-                    AllowedMentions::Users,
+                    // As the original: staff may put @here in a message the error carries.
+                    AllowedMentions::UsersAndEveryone,
                 )
                 .await;
         }
@@ -483,8 +488,16 @@ impl Engine {
         }
     }
 
-    /// Runs `create_races` at once and then every interval until `cancel` fires.
+    /// Runs `create_races` at once (once the expected category bots have connected, or after
+    /// [`EngineConfig::bots_startup_wait`]) and then every interval until `cancel` fires.
     pub async fn run(&self, cancel: CancellationToken) {
+        let wait = self.services.config.bots_startup_wait;
+        tokio::select! {
+            () = cancel.cancelled() => return,
+            ready = self.services.bots.ready(wait) => if !ready {
+                warn!(?wait, "not every racetime.gg category bot connected in time; rooms of their events fail until it does");
+            }
+        }
         let mut interval = tokio::time::interval(self.services.config.create_races_interval);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {

@@ -30,6 +30,7 @@ async fn open(h: &Harness, def: &EventDefinition, title: &str) -> (String, Strin
     let CreateOutcome::Created(room) = h.engine.create_room(def, 4001).await.unwrap() else {
         panic!("no room");
     };
+    h.wait_joined(&room).await;
     (room, a)
 }
 

@@ -113,7 +113,10 @@ async fn without_a_live_race_nothing_happens() {
 
 async fn open_room(q: &Qual) -> String {
     match q.h.engine.create_room(&qualifier(), 3001).await.unwrap() {
-        CreateOutcome::Created(room) => room,
+        CreateOutcome::Created(room) => {
+            q.h.wait_joined(&room).await;
+            room
+        }
         other => panic!("{other:?}"),
     }
 }

@@ -280,6 +280,7 @@ async fn a_league_spoiler_roll_publishes_the_log_and_schedules_a_zero_study_spoi
     else {
         panic!("no room");
     };
+    h.wait_joined(&room).await;
     h.fake.send_chat(&room, &a, "!tournamentrace");
     h.wait_message(&room, "(test handler: seed_rolled)").await;
     let body: Value = h

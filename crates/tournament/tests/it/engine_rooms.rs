@@ -217,6 +217,7 @@ async fn failure_text(players: Vec<Value>, setup: impl AsyncFnOnce(&Harness)) ->
     assert!(audit[0].content.starts_with(
         "There was an error while automatically creating a race room for episode `1003`.\n\n"
     ));
+    assert_eq!(audit[0].allowed_mentions, AllowedMentions::UsersAndEveryone);
     err.to_string()
 }
 

@@ -495,6 +495,7 @@ impl Harness {
                 sg_discord_webhook: Some(format!("{}/sg-webhook", web.uri())),
                 create_races_interval: interval,
                 app_url: "https://app.example".to_owned(),
+                ..EngineConfig::default()
             },
             clock: Arc::new(now),
         };
@@ -559,6 +560,15 @@ impl Harness {
         self.fake
             .wait_until(WAIT, |f| f.bot_actions(room).iter().any(&pred))
             .await
+    }
+
+    /// Waits until the bot's socket to `room` is up: chat sent before it reaches nobody.
+    pub async fn wait_joined(&self, room: &str) {
+        let joined = self
+            .fake
+            .wait_until(WAIT, |f| f.open_bot_sockets(room) > 0)
+            .await;
+        assert!(joined, "the bot never connected to {room}");
     }
 
     pub async fn wait_message(&self, room: &str, text: &str) {
