@@ -367,3 +367,32 @@ async fn the_guild_prefix_is_respected() {
     let files = h.wait_files(1).await;
     assert_eq!(files[0].filename, "42_history.csv");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recording_goes_on_after_the_gateway_drops() {
+    let h = start().await;
+    let user = member();
+    h.fake
+        .send_message(&FakeMessage::new(&user, "before the drop"));
+    assert!(h.wait_rows(|rows| rows.len() == 1).await);
+
+    h.fake.drop_gateway();
+    let resumed = h
+        .fake
+        .wait_for_gateway(common::WAIT, |s| s.resumes >= 1 && s.live == 1)
+        .await;
+    assert!(resumed, "{:?}", h.fake.gateway_stats());
+    h.fake.send_message(&FakeMessage::new(&user, "after it"));
+    assert!(
+        h.wait_rows(|rows| rows.len() == 2).await,
+        "{:?}",
+        h.rows().await
+    );
+    let rows = h.rows().await;
+    assert_eq!(rows[1].content.as_deref(), Some("after it"));
+    assert_eq!(
+        h.fake.gateway_stats().identifies,
+        1,
+        "resumed, not identified again"
+    );
+}
