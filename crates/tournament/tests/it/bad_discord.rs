@@ -2,21 +2,19 @@
 //! wiremock SpeedGaming (JSON served as `text/html`), a fake guild directory and a recording
 //! notifier; the loop's schedule under tokio's paused clock.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use crate::common::{FakeGuilds, RecordingNotifier};
+
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
-use sahasrahbot_core::ports::{
-    AllowedMentions, ChatMessage, ChatNotifier, ChatTarget, NotifyError,
-};
+use sahasrahbot_core::ports::{AllowedMentions, ChatTarget};
 use sahasrahbot_racetime::CancellationToken;
 use sahasrahbot_tournament::bad_discord::{
     BadDiscordReport, BadDiscordServices, DEFAULT_INTERVAL, MESSAGE_LIMIT, REPORT_PING,
     is_placeholder, report_messages,
 };
-use sahasrahbot_tournament::ports::{DirectoryError, GuildDirectory, Member};
 use sahasrahbot_tournament::{EventDefinition, HandlerKind, SpeedGaming};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
@@ -27,106 +25,6 @@ const AUDIT: u64 = 400_000_000_000_000_100;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 2, 12, 23, 0, 0).unwrap()
-}
-
-/// Lookups: `id:{n}` or `name:{s}`.
-#[derive(Default)]
-struct FakeGuilds {
-    members: Mutex<Vec<(u64, Member)>>,
-    failing_guilds: Mutex<HashSet<u64>>,
-    lookups: Mutex<Vec<String>>,
-}
-
-impl FakeGuilds {
-    fn add(&self, guild: u64, id: u64, name: &str) {
-        self.members.lock().unwrap().push((
-            guild,
-            Member {
-                id,
-                name: name.to_owned(),
-                roles: Vec::new(),
-            },
-        ));
-    }
-
-    fn lookups(&self) -> Vec<String> {
-        self.lookups.lock().unwrap().clone()
-    }
-
-    fn check(&self, guild: u64) -> Result<(), DirectoryError> {
-        if self.failing_guilds.lock().unwrap().contains(&guild) {
-            Err(DirectoryError("Discord is down".to_owned()))
-        } else {
-            Ok(())
-        }
-    }
-}
-
-#[async_trait]
-impl GuildDirectory for FakeGuilds {
-    async fn member(&self, guild: u64, user: u64) -> Result<Option<Member>, DirectoryError> {
-        self.lookups.lock().unwrap().push(format!("id:{user}"));
-        self.check(guild)?;
-        Ok(self
-            .members
-            .lock()
-            .unwrap()
-            .iter()
-            .find(|(g, m)| *g == guild && m.id == user)
-            .map(|(_, m)| m.clone()))
-    }
-
-    async fn member_by_name(
-        &self,
-        guild: u64,
-        name: &str,
-    ) -> Result<Option<Member>, DirectoryError> {
-        self.lookups.lock().unwrap().push(format!("name:{name}"));
-        self.check(guild)?;
-        Ok(self
-            .members
-            .lock()
-            .unwrap()
-            .iter()
-            .find(|(g, m)| *g == guild && m.name == name)
-            .map(|(_, m)| m.clone()))
-    }
-}
-
-#[derive(Default)]
-struct RecordingNotifier {
-    sent: Mutex<Vec<(ChatTarget, ChatMessage)>>,
-    failing: Mutex<HashSet<u64>>,
-}
-
-impl RecordingNotifier {
-    fn sent(&self) -> Vec<(ChatTarget, ChatMessage)> {
-        self.sent.lock().unwrap().clone()
-    }
-
-    fn contents_to(&self, channel: u64) -> Vec<String> {
-        self.sent()
-            .into_iter()
-            .filter(|(t, _)| *t == ChatTarget::Channel(channel))
-            .map(|(_, m)| m.content)
-            .collect()
-    }
-}
-
-#[async_trait]
-impl ChatNotifier for RecordingNotifier {
-    async fn notify(&self, target: ChatTarget, message: ChatMessage) -> Result<(), NotifyError> {
-        if let ChatTarget::Channel(c) = target
-            && self.failing.lock().unwrap().contains(&c)
-        {
-            return Err(NotifyError {
-                target,
-                reason: "Missing Permissions".to_owned(),
-            });
-        }
-        self.sent.lock().unwrap().push((target, message));
-        Ok(())
-    }
 }
 
 fn player(display: &str, id: &str, tag: &str) -> Value {
@@ -271,10 +169,10 @@ fn long_reports_are_split_at_line_boundaries_under_discords_limit() {
 #[tokio::test]
 async fn unresolvable_players_are_reported_to_the_audit_channel_with_the_ping() {
     let s = Setup::new().await;
-    s.guilds.add(GUILD, 101, "found_by_id");
-    s.guilds.add(GUILD, 102, "tagger");
-    s.guilds.add(GUILD, 103, "id_gone_tag_ok");
-    s.guilds.add(999, 104, "other_guild");
+    s.guilds.add(GUILD, 101, "found_by_id", &[]);
+    s.guilds.add(GUILD, 102, "tagger", &[]);
+    s.guilds.add(GUILD, 103, "id_gone_tag_ok", &[]);
+    s.guilds.add(999, 104, "other_guild", &[]);
     mount(
         &s.sg,
         "alttpr",
@@ -311,7 +209,7 @@ async fn unresolvable_players_are_reported_to_the_audit_channel_with_the_ping() 
     );
     report.tick().await;
 
-    let sent = s.notifier.sent();
+    let sent = s.notifier.all();
     assert_eq!(sent.len(), 1, "{sent:#?}");
     assert_eq!(sent[0].0, ChatTarget::Channel(AUDIT));
     assert_eq!(sent[0].1.allowed_mentions, AllowedMentions::Users);
@@ -349,7 +247,7 @@ async fn unresolvable_players_are_reported_to_the_audit_channel_with_the_ping() 
 #[tokio::test]
 async fn nothing_is_posted_when_everyone_is_found_or_there_is_no_audit_channel() {
     let s = Setup::new().await;
-    s.guilds.add(GUILD, 101, "runner");
+    s.guilds.add(GUILD, 101, "runner", &[]);
     mount(
         &s.sg,
         "invleague",
@@ -377,7 +275,7 @@ async fn nothing_is_posted_when_everyone_is_found_or_there_is_no_audit_channel()
         DEFAULT_INTERVAL,
     );
     report.tick().await;
-    assert!(s.notifier.sent().is_empty(), "{:#?}", s.notifier.sent());
+    assert!(s.notifier.all().is_empty(), "{:#?}", s.notifier.all());
     let requests = s.schedule_requests().await;
     let asked: Vec<&str> = requests.iter().map(|q| q["event"].as_str()).collect();
     assert_eq!(asked, ["invleague"], "no audit channel, no schedule read");
@@ -402,7 +300,7 @@ async fn one_events_failure_does_not_stop_the_others() {
     mount(&s.sg, "invleague", 200, missing(3, "invleague")).await;
     s.guilds.failing_guilds.lock().unwrap().insert(333);
     mount(&s.sg, "alttprleague", 200, missing(4, "alttprleague")).await;
-    s.notifier.failing.lock().unwrap().insert(444);
+    s.notifier.fail_channels.lock().unwrap().insert(444);
     // The last one reports.
     mount(&s.sg, "alttprdaily", 200, missing(5, "alttprdaily")).await;
 
@@ -428,7 +326,7 @@ async fn one_events_failure_does_not_stop_the_others() {
         asked,
         ["alttpr", "smz3", "invleague", "alttprleague", "alttprdaily"]
     );
-    let sent = s.notifier.sent();
+    let sent = s.notifier.all();
     assert_eq!(sent.len(), 1, "{sent:#?}");
     assert_eq!(
         s.notifier.contents_to(AUDIT),
@@ -496,7 +394,7 @@ async fn the_loop_runs_at_once_then_every_four_hours_until_cancelled() {
         async move { report.run(cancel).await }
     });
     let notifier = s.notifier.clone();
-    let posts = move || notifier.sent().len();
+    let posts = move || notifier.all().len();
 
     assert!(
         settle(PATIENCE, || posts() == 1).await,

@@ -3,17 +3,18 @@
 //! that record every call, a recording notifier and a migrated test database (SQLite, plus
 //! MariaDB / PostgreSQL when configured).
 
-use std::collections::{HashMap, HashSet};
+use crate::common::{FakeGuilds, RecordingNotifier, SgState};
+
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 use sahasrahbot_core::db::entities::{scheduledevents, tournament_games, users};
-use sahasrahbot_core::ports::{ChatMessage, ChatNotifier, ChatTarget, NotifyError};
+use sahasrahbot_core::ports::ChatTarget;
 use sahasrahbot_racetime::CancellationToken;
 use sahasrahbot_testkit::db::TestDb;
-use sahasrahbot_tournament::ports::{DirectoryError, GuildDirectory, Member};
 use sahasrahbot_tournament::week::{
     ChannelBoard, DiscordPortError, EventSpec, EventStatus, GuildEvent, ScheduledEvents,
     WeekConfig, WeekRaces, WeekServices, every,
@@ -22,7 +23,7 @@ use sahasrahbot_tournament::{EventDefinition, HandlerKind, SpeedGaming};
 use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, Set};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, MockServer};
 
 const GUILD: u64 = 543_577_975_032_119_296;
 const AUDIT: u64 = 546_728_638_272_241_674;
@@ -34,49 +35,6 @@ fn now() -> DateTime<Utc> {
 }
 
 // ---------------------------------------------------------------- SpeedGaming
-
-#[derive(Clone, Default)]
-struct Sg {
-    episodes: Arc<Mutex<Vec<Value>>>,
-    failing: Arc<Mutex<HashSet<String>>>,
-    queries: Arc<Mutex<Vec<HashMap<String, String>>>>,
-}
-
-impl Respond for Sg {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        let q: HashMap<String, String> = req.url.query_pairs().into_owned().collect();
-        self.queries.lock().unwrap().push(q.clone());
-        let event = q.get("event").cloned().unwrap_or_default();
-        if self.failing.lock().unwrap().contains(&event) {
-            return ResponseTemplate::new(500).set_body_string("boom");
-        }
-        let parse = |k: &str| q.get(k).and_then(|v| DateTime::parse_from_rfc3339(v).ok());
-        let (Some(from), Some(to)) = (parse("from"), parse("to")) else {
-            return ResponseTemplate::new(400);
-        };
-        let list: Vec<Value> = self
-            .episodes
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|e| e["event"]["slug"] == json!(event))
-            .filter(|e| {
-                e["when"]
-                    .as_str()
-                    .and_then(|w| DateTime::parse_from_rfc3339(w).ok())
-                    .is_some_and(|w| w >= from && w <= to)
-            })
-            .cloned()
-            .collect();
-        ResponseTemplate::new(200).set_body_raw(serde_json::to_vec(&list).unwrap(), "text/html")
-    }
-}
-
-impl Sg {
-    fn set(&self, episodes: Vec<Value>) {
-        *self.episodes.lock().unwrap() = episodes;
-    }
-}
 
 fn player(name: &str, discord_id: &str, tag: &str) -> Value {
     json!({"displayName": name, "discordId": discord_id, "discordTag": tag,
@@ -280,87 +238,16 @@ impl ChannelBoard for FakeBoard {
     }
 }
 
-#[derive(Default)]
-struct Notifier {
-    sent: Mutex<Vec<(ChatTarget, ChatMessage)>>,
-    failing: Mutex<HashSet<u64>>,
-}
-
-impl Notifier {
-    fn take(&self) -> Vec<(ChatTarget, ChatMessage)> {
-        std::mem::take(&mut *self.sent.lock().unwrap())
-    }
-}
-
-#[async_trait]
-impl ChatNotifier for Notifier {
-    async fn notify(&self, target: ChatTarget, message: ChatMessage) -> Result<(), NotifyError> {
-        if let ChatTarget::User(u) = target
-            && self.failing.lock().unwrap().contains(&u)
-        {
-            return Err(NotifyError {
-                target,
-                reason: "403 Cannot send messages to this user".into(),
-            });
-        }
-        self.sent.lock().unwrap().push((target, message));
-        Ok(())
-    }
-}
-
-#[derive(Default)]
-struct Guilds {
-    members: Mutex<Vec<Member>>,
-}
-
-impl Guilds {
-    fn add(&self, id: u64, name: &str) {
-        self.members.lock().unwrap().push(Member {
-            id,
-            name: name.into(),
-            roles: Vec::new(),
-        });
-    }
-}
-
-#[async_trait]
-impl GuildDirectory for Guilds {
-    async fn member(&self, guild: u64, user: u64) -> Result<Option<Member>, DirectoryError> {
-        assert_eq!(guild, GUILD);
-        Ok(self
-            .members
-            .lock()
-            .unwrap()
-            .iter()
-            .find(|m| m.id == user)
-            .cloned())
-    }
-    async fn member_by_name(
-        &self,
-        guild: u64,
-        name: &str,
-    ) -> Result<Option<Member>, DirectoryError> {
-        assert_eq!(guild, GUILD);
-        Ok(self
-            .members
-            .lock()
-            .unwrap()
-            .iter()
-            .find(|m| m.name == name)
-            .cloned())
-    }
-}
-
 // ---------------------------------------------------------------- harness
 
 struct H {
     db: TestDb,
-    sg: Sg,
+    sg: SgState,
     _server: MockServer,
     events: Arc<FakeEvents>,
     board: Arc<FakeBoard>,
-    notifier: Arc<Notifier>,
-    guilds: Arc<Guilds>,
+    notifier: Arc<RecordingNotifier>,
+    guilds: Arc<FakeGuilds>,
     week: WeekRaces,
 }
 
@@ -374,16 +261,16 @@ impl H {
             .await
             .expect("migrations");
         let server = MockServer::start().await;
-        let sg = Sg::default();
+        let sg = SgState::default();
         Mock::given(method("GET"))
             .and(path("/schedule"))
-            .respond_with(sg.clone())
+            .respond_with(sg.schedule())
             .mount(&server)
             .await;
         let events = Arc::new(FakeEvents::default());
         let board = Arc::new(FakeBoard::default());
-        let notifier = Arc::new(Notifier::default());
-        let guilds = Arc::new(Guilds::default());
+        let notifier = Arc::new(RecordingNotifier::default());
+        let guilds = Arc::new(FakeGuilds::default());
         let services = WeekServices {
             db: db.conn().clone(),
             speedgaming: SpeedGaming::new(reqwest::Client::new(), server.uri()),
@@ -422,7 +309,7 @@ impl H {
         .insert(self.db.conn())
         .await
         .expect("user row");
-        self.guilds.add(id, name);
+        self.guilds.add(GUILD, id, name, &[]);
     }
 
     async fn rows(&self) -> Vec<(i64, String, i32)> {
@@ -896,7 +783,7 @@ async fn a_failed_reminder_dm_is_audited_and_not_repeated() {
     let h = H::new(TestDb::sqlite().await, vec![smrl]).await;
     h.linked(11, "alice").await;
     h.linked(12, "bob").await;
-    h.notifier.failing.lock().unwrap().insert(12);
+    h.notifier.fail_users.lock().unwrap().insert(12);
     h.sg.set(vec![episode(
         41,
         "smrl",

@@ -82,22 +82,35 @@ pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 2, 13, 2, 0, 0).unwrap()
 }
 
-/// Records what was sent to Discord; DMs to `fail_users` fail.
+/// Records what was sent to Discord; DMs to `fail_users` and posts to `fail_channels` fail.
 #[derive(Default)]
 pub struct RecordingNotifier {
     pub sent: Mutex<Vec<(ChatTarget, DiscordMessage)>>,
     pub fail_users: Mutex<HashSet<u64>>,
+    pub fail_channels: Mutex<HashSet<u64>>,
 }
 
 #[async_trait]
 impl ChatNotifier for RecordingNotifier {
     async fn notify(&self, target: ChatTarget, message: DiscordMessage) -> Result<(), NotifyError> {
-        if let ChatTarget::User(id) = target
-            && self.fail_users.lock().unwrap().contains(&id)
-        {
+        let refused = match target {
+            ChatTarget::User(id) => self
+                .fail_users
+                .lock()
+                .unwrap()
+                .contains(&id)
+                .then_some("Cannot send messages to this user (403)"),
+            ChatTarget::Channel(id) => self
+                .fail_channels
+                .lock()
+                .unwrap()
+                .contains(&id)
+                .then_some("Missing Permissions"),
+        };
+        if let Some(reason) = refused {
             return Err(NotifyError {
                 target,
-                reason: "Cannot send messages to this user (403)".into(),
+                reason: reason.into(),
             });
         }
         self.sent.lock().unwrap().push((target, message));
@@ -116,15 +129,31 @@ impl RecordingNotifier {
             .collect()
     }
 
+    /// The contents posted to `channel`.
+    pub fn contents_to(&self, channel: u64) -> Vec<String> {
+        self.to(ChatTarget::Channel(channel))
+            .into_iter()
+            .map(|m| m.content)
+            .collect()
+    }
+
     pub fn all(&self) -> Vec<(ChatTarget, DiscordMessage)> {
         self.sent.lock().unwrap().clone()
     }
+
+    /// Everything sent so far, forgotten here.
+    pub fn take(&self) -> Vec<(ChatTarget, DiscordMessage)> {
+        std::mem::take(&mut *self.sent.lock().unwrap())
+    }
 }
 
-/// Guild members by guild.
+/// Guild members by guild; every lookup is logged (`id:{n}` or `name:{s}`), and the guilds
+/// in `failing_guilds` answer with an error, as Discord being down.
 #[derive(Default)]
 pub struct FakeGuilds {
     pub members: Mutex<HashMap<u64, Vec<Member>>>,
+    pub failing_guilds: Mutex<HashSet<u64>>,
+    lookups: Mutex<Vec<String>>,
 }
 
 impl FakeGuilds {
@@ -140,17 +169,35 @@ impl FakeGuilds {
                 roles: roles.to_vec(),
             });
     }
-}
 
-#[async_trait]
-impl GuildDirectory for FakeGuilds {
-    async fn member(&self, guild: u64, user: u64) -> Result<Option<Member>, DirectoryError> {
+    /// The lookups so far, in order.
+    pub fn lookups(&self) -> Vec<String> {
+        self.lookups.lock().unwrap().clone()
+    }
+
+    fn find(
+        &self,
+        guild: u64,
+        lookup: String,
+        matches: impl Fn(&Member) -> bool,
+    ) -> Result<Option<Member>, DirectoryError> {
+        self.lookups.lock().unwrap().push(lookup);
+        if self.failing_guilds.lock().unwrap().contains(&guild) {
+            return Err(DirectoryError("Discord is down".to_owned()));
+        }
         Ok(self
             .members
             .lock()
             .unwrap()
             .get(&guild)
-            .and_then(|m| m.iter().find(|m| m.id == user).cloned()))
+            .and_then(|m| m.iter().find(|m| matches(m)).cloned()))
+    }
+}
+
+#[async_trait]
+impl GuildDirectory for FakeGuilds {
+    async fn member(&self, guild: u64, user: u64) -> Result<Option<Member>, DirectoryError> {
+        self.find(guild, format!("id:{user}"), |m| m.id == user)
     }
 
     async fn member_by_name(
@@ -158,12 +205,7 @@ impl GuildDirectory for FakeGuilds {
         guild: u64,
         name: &str,
     ) -> Result<Option<Member>, DirectoryError> {
-        Ok(self
-            .members
-            .lock()
-            .unwrap()
-            .get(&guild)
-            .and_then(|m| m.iter().find(|m| m.name == name).cloned()))
+        self.find(guild, format!("name:{name}"), |m| m.name == name)
     }
 }
 
@@ -229,17 +271,33 @@ impl HandlerFactory for TestFactory {
 
 /// SpeedGaming: `/schedule` filtered by event and `when`, `/episode` by id; bodies as
 /// `text/html`. Events in `failing` answer 500.
+/// Every `/schedule` query is kept in `queries`.
 #[derive(Clone, Default)]
 pub struct SgState {
     pub episodes: Arc<Mutex<Vec<Value>>>,
     pub failing: Arc<Mutex<HashSet<String>>>,
+    pub queries: Arc<Mutex<Vec<HashMap<String, String>>>>,
 }
 
-struct Schedule(SgState);
+impl SgState {
+    /// Replaces the episodes SpeedGaming knows.
+    pub fn set(&self, episodes: Vec<Value>) {
+        *self.episodes.lock().unwrap() = episodes;
+    }
+
+    /// The `/schedule` responder over this state.
+    pub fn schedule(&self) -> Schedule {
+        Schedule(self.clone())
+    }
+}
+
+/// SpeedGaming's `/schedule` (see [`SgState`]).
+pub struct Schedule(SgState);
 
 impl Respond for Schedule {
     fn respond(&self, req: &Request) -> ResponseTemplate {
         let q: HashMap<String, String> = req.url.query_pairs().into_owned().collect();
+        self.0.queries.lock().unwrap().push(q.clone());
         let event = q.get("event").cloned().unwrap_or_default();
         if self.0.failing.lock().unwrap().contains(&event) {
             return ResponseTemplate::new(500).set_body_string("boom");
@@ -415,7 +473,7 @@ impl Harness {
         let sg_state = SgState::default();
         Mock::given(method("GET"))
             .and(path("/schedule"))
-            .respond_with(Schedule(sg_state.clone()))
+            .respond_with(sg_state.schedule())
             .mount(&sg)
             .await;
         Mock::given(method("GET"))
