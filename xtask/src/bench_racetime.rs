@@ -12,8 +12,8 @@
 //! `--tls` runs every room over `wss` (a TLS front with a self-signed certificate before the
 //! fake, in the fake's process), as production racetime.gg is.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, ExitCode, Stdio};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, ExitCode, ExitStatus, Stdio};
 
 use serde_json::Value;
 
@@ -114,9 +114,10 @@ fn build() -> Result<String, String> {
     exe.ok_or_else(|| "cargo did not report the bench_rooms executable".to_owned())
 }
 
-/// Runs one room count; the benchmark's progress goes to stderr, its `RESULT` line is parsed.
-fn run_one(exe: &str, rooms: u64, opts: &Options) -> Result<Value, String> {
-    let out = Command::new(exe)
+/// The benchmark for `rooms` rooms with the options of this run; its progress goes to stderr.
+fn bench_command(exe: &str, rooms: u64, opts: &Options) -> Command {
+    let mut command = Command::new(exe);
+    command
         .args([
             "--rooms",
             &rooms.to_string(),
@@ -126,16 +127,26 @@ fn run_one(exe: &str, rooms: u64, opts: &Options) -> Result<Value, String> {
             &opts.runtime,
         ])
         .args(opts.tls.then_some("--tls"))
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run {exe}: {e}"))?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
+        .stderr(Stdio::inherit());
+    command
+}
+
+/// The figures of the last `RESULT {json}` line of a benchmark's output.
+fn parse_result(rooms: u64, stdout: &str, status: ExitStatus) -> Result<Value, String> {
     let result = stdout
         .lines()
         .rev()
         .find_map(|l| l.strip_prefix("RESULT "))
-        .ok_or_else(|| format!("{rooms} rooms: no RESULT line (exit {})", out.status))?;
+        .ok_or_else(|| format!("{rooms} rooms: no RESULT line (exit {status})"))?;
     serde_json::from_str(result).map_err(|e| format!("{rooms} rooms: bad RESULT line: {e}"))
+}
+
+/// Runs one room count in one bot process.
+fn run_one(exe: &str, rooms: u64, opts: &Options) -> Result<Value, String> {
+    let out = bench_command(exe, rooms, opts)
+        .output()
+        .map_err(|e| format!("cannot run {exe}: {e}"))?;
+    parse_result(rooms, &String::from_utf8_lossy(&out.stdout), out.status)
 }
 
 /// Runs `rooms` rooms as `parts` bot processes at once (each with its own fake), for a room
@@ -146,20 +157,10 @@ fn run_split(exe: &str, rooms: u64, parts: u64, opts: &Options) -> Result<Value,
     let share = rooms.div_ceil(parts);
     let mut children = Vec::new();
     for _ in 0..parts {
-        let mut child = Command::new(exe)
-            .args([
-                "--rooms",
-                &share.to_string(),
-                "--seconds",
-                &opts.seconds.to_string(),
-                "--runtime",
-                &opts.runtime,
-                "--sync",
-            ])
-            .args(opts.tls.then_some("--tls"))
+        let mut child = bench_command(exe, share, opts)
+            .arg("--sync")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
             .spawn()
             .map_err(|e| format!("cannot run {exe}: {e}"))?;
         let stdout = child.stdout.take().ok_or("no benchmark stdout")?;
@@ -188,24 +189,14 @@ fn run_split(exe: &str, rooms: u64, parts: u64, opts: &Options) -> Result<Value,
         writeln!(stdin, "go").map_err(|e| format!("starting a part: {e}"))?;
     }
     let mut results = Vec::new();
-    for (mut child, out) in children {
-        let mut result = None;
-        for line in out.lines() {
-            let line = line.map_err(|e| format!("reading a part's output: {e}"))?;
-            if let Some(json) = line.strip_prefix("RESULT ") {
-                result = Some(
-                    serde_json::from_str::<Value>(json)
-                        .map_err(|e| format!("{rooms} rooms: bad RESULT line: {e}"))?,
-                );
-            }
-        }
+    for (mut child, mut out) in children {
+        let mut rest = String::new();
+        out.read_to_string(&mut rest)
+            .map_err(|e| format!("reading a part's output: {e}"))?;
         let status = child
             .wait()
             .map_err(|e| format!("waiting for a part: {e}"))?;
-        results.push(
-            result
-                .ok_or_else(|| format!("{rooms} rooms: a part gave no RESULT (exit {status})"))?,
-        );
+        results.push(parse_result(share, &rest, status)?);
     }
     let sum = |key: &str| results.iter().map(|r| f(r, key)).sum::<f64>();
     let worst = |key: &str| results.iter().map(|r| f(r, key)).fold(0.0_f64, f64::max);
@@ -243,6 +234,23 @@ fn f(v: &Value, key: &str) -> f64 {
 
 fn u(v: &Value, key: &str) -> u64 {
     v[key].as_u64().unwrap_or(0)
+}
+
+/// How many bot processes a run used (1 unless it was split).
+fn processes(r: &Value) -> u64 {
+    u(r, "processes").max(1)
+}
+
+/// A run's name in the report: `20000/2p` for a split run, `20000*` for one capped by the
+/// open-file limit, else its room count.
+fn run_label(r: &Value) -> String {
+    if processes(r) > 1 {
+        format!("{}/{}p", u(r, "rooms_asked"), processes(r))
+    } else if r["capped_by_fd_limit"] == true {
+        format!("{}*", u(r, "rooms_asked"))
+    } else {
+        u(r, "rooms").to_string()
+    }
 }
 
 fn verdict(ok: bool) -> &'static str {
@@ -340,20 +348,13 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
         "sent",
         "lost"
     );
-    let processes = |r: &Value| u(r, "processes").max(1);
     let growth_kib = |r: &Value| u(r, "rss_idle_kib") as f64 - u(r, "rss_before_kib") as f64;
     let mut ordered: Vec<&Value> = results.iter().collect();
     ordered.sort_by_key(|r| (u(r, "joined"), processes(r)));
     // Marginal figures only between single-process runs: every process has its fixed costs.
     let mut smaller: Option<&Value> = None;
     for r in &ordered {
-        let label = if processes(r) > 1 {
-            format!("{}/{}p", u(r, "rooms_asked"), processes(r))
-        } else if r["capped_by_fd_limit"] == true {
-            format!("{}*", u(r, "rooms_asked"))
-        } else {
-            u(r, "rooms").to_string()
-        };
+        let label = run_label(r);
         let marginal = match smaller {
             Some(a) if processes(r) == 1 && u(r, "joined") > u(a, "joined") => format!(
                 "{:.2}",
@@ -495,12 +496,11 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
         .iter()
         .map(|r| {
             let cpu = f(r, "cpu_per_command_ms");
-            let label = if processes(r) > 1 {
-                format!("{}/{}p", u(r, "rooms_asked"), processes(r))
-            } else {
-                u(r, "rooms").to_string()
-            };
-            format!("{label}: {cpu:.4} {}", verdict(cpu <= TARGET_CPU_MS))
+            format!(
+                "{}: {cpu:.4} {}",
+                run_label(r),
+                verdict(cpu <= TARGET_CPU_MS)
+            )
         })
         .collect();
     println!(
