@@ -644,8 +644,7 @@ async fn insert_tournament(
 ) -> Result<asynctournament::Model> {
     // The column is VARCHAR(45): MariaDB would refuse (or, without strict mode, cut) a longer
     // name, SQLite would keep it; refuse it the same way everywhere, in characters.
-    let length = new.name.trim().chars().count();
-    if length == 0 || new.name.chars().count() > 45 {
+    if new.name.trim().is_empty() || new.name.chars().count() > 45 {
         return Err(Error::AsyncBadName);
     }
     if tournament_by_channel_on(txn, new.channel_id)
