@@ -1,6 +1,6 @@
-//! `cargo xtask bench-racetime [--rooms 100,1000,5000,20000] [--seconds N] [--tls]`: builds the
-//! racetime room benchmark (`crates/racetime/examples/bench_rooms.rs`) in release mode, runs it
-//! once per room count (a fresh bot process and a fresh fake each time, loopback only), and
+//! `cargo xtask bench-racetime [--rooms 100,1000,5000,20000] [--seconds N] [--tls] [--no-floor]`:
+//! builds the racetime room benchmark (`crates/racetime/examples/bench_rooms/`) in release mode,
+//! runs it once per room count (a fresh bot process and a fresh fake each time, loopback only), and
 //! prints the table, the ratios against the Python racetime-bot and the issue's targets.
 //! `KiB/room` is the bot's resident-memory growth from before the first join to all rooms idle,
 //! divided by the rooms (fixed costs such as the registry's table and allocator arenas are spread
@@ -9,6 +9,9 @@
 //! time over the load window (all its threads; the fake runs in a separate process and is not
 //! counted; keepalives and reply echoes included) divided by the replies; `user`/`sys` split it,
 //! and `sw/cmd` counts the bot threads' context switches (sleeps and wake-ups) per command.
+//! `floor` is the same run with the floor client of `bench_rooms --floor` in place of the bot (no
+//! websocket library, no JSON: what the kernel and the runtime alone cost per command here), and
+//! `×floor` the bot's CPU per command over it; `--no-floor` skips those runs.
 //! `--tls` runs every room over `wss` (a TLS front with a self-signed certificate before the
 //! fake, in the fake's process), as production racetime.gg is.
 
@@ -36,6 +39,8 @@ struct Options {
     runtime: String,
     /// Rooms over TLS (`wss`).
     tls: bool,
+    /// Also run the floor client for each room count.
+    floor: bool,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -44,6 +49,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         seconds: 20,
         runtime: "multi".to_owned(),
         tls: false,
+        floor: true,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -65,6 +71,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 _ => return Err("--runtime is multi or current".to_owned()),
             },
             "--tls" => opts.tls = true,
+            "--no-floor" => opts.floor = false,
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -141,9 +148,10 @@ fn parse_result(rooms: u64, stdout: &str, status: ExitStatus) -> Result<Value, S
     serde_json::from_str(result).map_err(|e| format!("{rooms} rooms: bad RESULT line: {e}"))
 }
 
-/// Runs one room count in one bot process.
-fn run_one(exe: &str, rooms: u64, opts: &Options) -> Result<Value, String> {
+/// Runs one room count in one bot process (or one floor client process, with `--floor`).
+fn run_one(exe: &str, rooms: u64, opts: &Options, floor: bool) -> Result<Value, String> {
     let out = bench_command(exe, rooms, opts)
+        .args(floor.then_some("--floor"))
         .output()
         .map_err(|e| format!("cannot run {exe}: {e}"))?;
     parse_result(rooms, &String::from_utf8_lossy(&out.stdout), out.status)
@@ -269,7 +277,8 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
         Err(e) => {
             eprintln!("bench-racetime: {e}");
             eprintln!(
-                "usage: cargo xtask bench-racetime [--rooms 100,1000,5000,20000] [--seconds N] [--tls]"
+                "usage: cargo xtask bench-racetime [--rooms 100,1000,5000,20000] [--seconds N] [--tls] \
+                 [--no-floor]"
             );
             return ExitCode::from(2);
         }
@@ -284,12 +293,13 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let load_before = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let mut results = Vec::new();
+    let mut floors: Vec<Value> = Vec::new();
     for &rooms in &opts.rooms {
         eprintln!(
             "bench-racetime: {rooms} rooms, {} s of commands…",
             opts.seconds
         );
-        let single = match run_one(&exe, rooms, &opts) {
+        let single = match run_one(&exe, rooms, &opts, false) {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("bench-racetime: {e}");
@@ -299,6 +309,16 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
         // One process could not hold them all: run them again as several processes at once.
         let capacity = u(&single, "rooms");
         let capped = single["capped_by_fd_limit"] == true && capacity > 0;
+        if opts.floor && !opts.tls {
+            eprintln!("bench-racetime: {rooms} rooms, the floor client…");
+            match run_one(&exe, rooms, &opts, true) {
+                Ok(r) => floors.push(r),
+                Err(e) => {
+                    eprintln!("bench-racetime: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
         results.push(single);
         if capped {
             let parts = rooms.div_ceil(capacity);
@@ -333,12 +353,14 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
     );
     println!();
     println!(
-        "{:>9} {:>7} {:>9} {:>9} {:>10} {:>8} {:>8} {:>7} {:>7} {:>7} {:>7} {:>7} {:>5}",
+        "{:>9} {:>7} {:>9} {:>9} {:>10} {:>7} {:>6} {:>8} {:>8} {:>7} {:>7} {:>7} {:>7} {:>7} {:>5}",
         "rooms",
         "joined",
         "KiB/room",
         "marginal",
         "CPU ms/cmd",
+        "floor",
+        "×floor",
         "user",
         "sys",
         "sw/cmd",
@@ -349,6 +371,13 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
         "lost"
     );
     let growth_kib = |r: &Value| u(r, "rss_idle_kib") as f64 - u(r, "rss_before_kib") as f64;
+    // The floor client's CPU per command for the same rooms in one process.
+    let floor_of = |r: &Value| {
+        floors
+            .iter()
+            .find(|fl| processes(r) == 1 && u(fl, "rooms") == u(r, "rooms"))
+            .map(|fl| f(fl, "cpu_per_command_ms"))
+    };
     let mut ordered: Vec<&Value> = results.iter().collect();
     ordered.sort_by_key(|r| (u(r, "joined"), processes(r)));
     // Marginal figures only between single-process runs: every process has its fixed costs.
@@ -364,12 +393,17 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
         };
         let replied = u(r, "replied").max(1) as f64;
         println!(
-            "{:>9} {:>7} {:>9.2} {:>9} {:>10.4} {:>8.4} {:>8.4} {:>7.2} {:>7.2} {:>7.2} {:>7.2} {:>7} {:>5}",
+            "{:>9} {:>7} {:>9.2} {:>9} {:>10.4} {:>7} {:>6} {:>8.4} {:>8.4} {:>7.2} {:>7.2} {:>7.2} {:>7.2} {:>7} {:>5}",
             label,
             u(r, "joined"),
             f(r, "bytes_per_idle_room") / 1024.0,
             marginal,
             f(r, "cpu_per_command_ms"),
+            floor_of(r).map_or("-".to_owned(), |c| format!("{c:.4}")),
+            floor_of(r).map_or("-".to_owned(), |c| format!(
+                "{:.1}",
+                f(r, "cpu_per_command_ms") / c
+            )),
             f(r, "user_ms") / replied,
             f(r, "sys_ms") / replied,
             f(r, "switches_per_command"),
@@ -497,9 +531,10 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
         .map(|r| {
             let cpu = f(r, "cpu_per_command_ms");
             format!(
-                "{}: {cpu:.4} {}",
+                "{}: {cpu:.4} {}{}",
                 run_label(r),
-                verdict(cpu <= TARGET_CPU_MS)
+                verdict(cpu <= TARGET_CPU_MS),
+                floor_of(r).map_or(String::new(), |c| format!(" (floor {c:.4})"))
             )
         })
         .collect();
@@ -508,6 +543,18 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
         verdict(worst_cpu <= TARGET_CPU_MS),
         cpu_by_run.join(", ")
     );
+    let unreachable: Vec<String> = ordered
+        .iter()
+        .filter(|r| floor_of(r).is_some_and(|c| c > TARGET_CPU_MS))
+        .map(|r| run_label(r))
+        .collect();
+    if !unreachable.is_empty() {
+        println!(
+            "    the floor client, which does no websocket or JSON work, is itself above {TARGET_CPU_MS} \
+             ms at {} rooms: no client reaches the target there on this machine",
+            unreachable.join(", ")
+        );
+    }
     match at_5000 {
         Some(r) => println!(
             "  p99 ≤ {TARGET_P99_MS_AT_5000} ms at 5,000 rooms, none lost: {} (p99 {:.2} ms, {} lost)",

@@ -4,8 +4,9 @@
 //!   `cargo metadata`, or FILE).
 //! - `test [ARGS…]`: say which database backends the suite will use, then run
 //!   `cargo test --workspace ARGS…` (the README's test command).
-//! - `bench-racetime [--rooms 100,1000,5000,20000] [--seconds N]`: the racetime room
-//!   benchmark (release build; memory per room, CPU per command, latency, lost commands).
+//! - `bench-racetime [--rooms 100,1000,5000,20000] [--seconds N] [--tls] [--no-floor]`: the
+//!   racetime room benchmark (release build; memory per room, CPU per command against the floor
+//!   client's, latency, lost commands).
 //! - `openapi [--check]`: write the web server's OpenAPI document to `docs/openapi.json`
 //!   (`--check`: fail when the committed file is stale).
 //! - `bench-api [--seconds N] [--connections N]`: requests per second of the JSON API on
@@ -90,7 +91,7 @@ fn main() -> ExitCode {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask layers [--metadata FILE] | cargo xtask test [ARGS…] | cargo xtask bench-racetime [--rooms N,…] [--seconds N]"
+                "usage: cargo xtask layers [--metadata FILE] | cargo xtask test [ARGS…] | cargo xtask bench-racetime [--rooms N,…] [--seconds N] [--tls] [--no-floor]"
             );
             ExitCode::from(2)
         }

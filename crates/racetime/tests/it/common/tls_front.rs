@@ -1,7 +1,7 @@
 //! A TLS front for the testkit fake: terminates TLS on 127.0.0.1 with the self-signed
 //! certificate of `tests/fixtures/` (`localhost`, `127.0.0.1`) and relays every connection to
 //! the fake's plain port, so the client's `https`/`wss` paths run against the fake. Used by the
-//! TLS tests and by `examples/bench_rooms.rs --tls` (through `#[path]`).
+//! TLS tests and by `examples/bench_rooms --tls` (through `#[path]`).
 #![allow(dead_code, unreachable_pub)]
 
 use std::sync::Arc;

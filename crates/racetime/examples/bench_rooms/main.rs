@@ -30,6 +30,10 @@
 //! prints `IDLE` on stdout once the rooms are idle and measured, and starts the load only after
 //! a line on stdin, so that several bot processes put their load on the machine at once.
 //!
+//! `--floor` runs the floor client ([`floor`]) in place of the bot: the same rooms, runtime, load
+//! and measurements, with no websocket library and no JSON, for what the kernel and the runtime
+//! alone cost per command on this machine.
+//!
 //! The last line of output is `RESULT {json}`.
 
 use std::collections::HashMap;
@@ -46,11 +50,14 @@ use sahasrahbot_testkit::racetime::{FakeConfig, FakeRacetime, NewRace};
 use serde_json::json;
 use tracing::info;
 
-#[path = "../tests/it/common/tls_front.rs"]
+mod floor;
+#[path = "../../tests/it/common/tls_front.rs"]
 mod tls_front;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// Rooms the client joins at once.
+const JOIN_CONCURRENCY: usize = 64;
 /// Commands per room per second.
 const RATE_PER_ROOM: f64 = 0.2;
 /// File descriptors kept free for everything but the room sockets (HTTP connections, the
@@ -70,6 +77,36 @@ impl RaceHandler for Pinger {
             room.send_message(format!("pong {seq}"))?;
             Ok(())
         })
+    }
+}
+
+/// What joins the rooms: the bot under test, or the floor client.
+enum Client {
+    Bot {
+        registry: HandlerRegistry,
+        cancel: CancellationToken,
+        task: tokio::task::JoinHandle<()>,
+    },
+    Floor(floor::Floor),
+}
+
+impl Client {
+    fn joined(&self) -> usize {
+        match self {
+            Self::Bot { registry, .. } => registry.len(),
+            Self::Floor(floor) => floor.open(),
+        }
+    }
+
+    async fn stop(self) -> Result<(), BoxError> {
+        match self {
+            Self::Bot { cancel, task, .. } => {
+                cancel.cancel();
+                task.await?;
+            }
+            Self::Floor(floor) => drop(floor),
+        }
+        Ok(())
     }
 }
 
@@ -282,6 +319,7 @@ struct Args {
     current_thread: bool,
     tls: bool,
     sync: bool,
+    floor: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, BoxError> {
@@ -291,6 +329,7 @@ fn parse_args(args: &[String]) -> Result<Args, BoxError> {
         current_thread: false,
         tls: false,
         sync: false,
+        floor: false,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -306,9 +345,13 @@ fn parse_args(args: &[String]) -> Result<Args, BoxError> {
             }
             "--tls" => out.tls = true,
             "--sync" => out.sync = true,
+            "--floor" => out.floor = true,
             n if n.parse::<usize>().is_ok() => out.rooms = n.parse()?,
             other => return Err(format!("unknown argument {other}").into()),
         }
+    }
+    if out.floor && out.tls {
+        return Err("--floor speaks plain websockets only".into());
     }
     if out.rooms == 0 || !(out.seconds > 0.0 && out.seconds <= 3600.0) {
         return Err("need --rooms > 0 and 0 < --seconds <= 3600".into());
@@ -347,6 +390,7 @@ async fn bench(args: Args) -> Result<(), BoxError> {
         current_thread,
         tls,
         sync,
+        floor,
     } = args;
     let (soft, hard) = nofile_limits().unwrap_or((1024, 1024));
     let fit = soft.saturating_sub(FD_RESERVE) as usize;
@@ -371,37 +415,59 @@ async fn bench(args: Args) -> Result<(), BoxError> {
     child_out.read_line(&mut port)?;
     let port: u16 = port.trim().parse()?;
     let fake = FakeConfig::default();
-
-    let mut config = BotConfig::new(fake.category, fake.client_id, fake.client_secret)
-        .with_host(HostConfig::insecure("127.0.0.1", port));
-    if tls {
-        config.host.secure = true;
-        config = config.with_root_certificate(tls_front::CERT_DER);
-    }
-    config.join_concurrency = 64;
-    // One discovery pass: with thousands of rooms the fake's category feed is huge, and a
-    // re-scan during the load window would measure the fake, not the rooms.
-    config.scan_interval = Duration::from_secs(3600);
-    let cancel = CancellationToken::new();
-    let registry = HandlerRegistry::new();
-    let bot = Bot::connect(
-        config,
-        DefaultFactory::<Pinger>::new(),
-        registry.clone(),
-        cancel.clone(),
-    )
-    .await?;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let rss_before = rss_kib().ok_or("cannot read /proc/self/status")?;
-    let started = Instant::now();
-    let runner = bot.clone();
-    let task = tokio::spawn(async move { runner.run().await });
-    let deadline = Instant::now() + Duration::from_secs(120 + rooms as u64 / 50);
-    while registry.len() < rooms && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let rss_before;
+    let started;
+    let client = if floor {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        rss_before = rss_kib().ok_or("cannot read /proc/self/status")?;
+        started = Instant::now();
+        Client::Floor(
+            floor::connect(
+                port,
+                &fake.category,
+                &fake.client_id,
+                &fake.client_secret,
+                JOIN_CONCURRENCY,
+            )
+            .await?,
+        )
+    } else {
+        let mut config = BotConfig::new(fake.category, fake.client_id, fake.client_secret)
+            .with_host(HostConfig::insecure("127.0.0.1", port));
+        if tls {
+            config.host.secure = true;
+            config = config.with_root_certificate(tls_front::CERT_DER);
+        }
+        config.join_concurrency = JOIN_CONCURRENCY;
+        // One discovery pass: with thousands of rooms the fake's category feed is huge, and a
+        // re-scan during the load window would measure the fake, not the rooms.
+        config.scan_interval = Duration::from_secs(3600);
+        let cancel = CancellationToken::new();
+        let registry = HandlerRegistry::new();
+        let bot = Bot::connect(
+            config,
+            DefaultFactory::<Pinger>::new(),
+            registry.clone(),
+            cancel.clone(),
+        )
+        .await?;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        rss_before = rss_kib().ok_or("cannot read /proc/self/status")?;
+        started = Instant::now();
+        let runner = bot.clone();
+        let task = tokio::spawn(async move { runner.run().await });
+        let deadline = Instant::now() + Duration::from_secs(120 + rooms as u64 / 50);
+        while registry.len() < rooms && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Client::Bot {
+            registry,
+            cancel,
+            task,
+        }
+    };
     let join_time = started.elapsed();
-    let joined = registry.len();
+    let joined = client.joined();
     // Let every room connect and read its first frames.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let rss_idle = rss_kib().ok_or("cannot read /proc/self/status")?;
@@ -465,12 +531,12 @@ async fn bench(args: Args) -> Result<(), BoxError> {
         "command load"
     );
 
-    cancel.cancel();
-    task.await?;
+    client.stop().await?;
     drop(child_in);
     let _ = child.wait();
 
     let result = json!({
+        "client": if floor { "floor" } else { "bot" },
         "runtime": if current_thread { "current_thread" } else { "multi_thread" },
         "tls": tls,
         "rooms_asked": asked,
