@@ -3,6 +3,7 @@
 
 use rand::Rng;
 use sahasrahbot_racetime::{Commands, HandlerResult, Invocation, Room};
+use sahasrahbot_seedgen::providers::local::{self, Z2R_PRESETS};
 
 use crate::core::texts::DONE;
 use crate::core::{Category, RoomHandler};
@@ -40,47 +41,6 @@ pub const Z1R_PRESETS: &[(&str, &str)] = &[
     ("afbns_top8", "12V4XiZA!b3mWh!GQFcZr9rUkzjsoaFlYFS64EU"),
 ];
 
-/// z2r MRB flag sets (description, flags).
-pub const Z2R_MRB: &[(&str, &str)] = &[
-    ("Base flags", "iyhqh$j9g7@$ZqTBT!BhOAdES$vA"),
-    ("Nerfed Boots, no vanilla", "iyhqh$j9g7@$ZqTBT!BhOA!0Pv@A"),
-    (
-        "Restrict caves OFF, no vanilla",
-        "iyhJh$j9g7@$ZqTBT!BhOAu0P@@A",
-    ),
-    (
-        "Hidden Palace and Kasuto ON",
-        "iyhqh$j9g7@$ZZSBT!BhOAdES$vA",
-    ),
-    ("No vanilla OW", "iyhqh$j9g7@$ZqTBT!BhOA!0P@@A"),
-    ("No community Rooms", "iyhqh$j9g7@$ZqTBT!BhOAdES$rA"),
-    ("Long GP", "iyhqh$j9Q7@$ZqTBT!BhOAdES$vA"),
-    (
-        "Long GP, No community rooms",
-        "iyhqh$j9Q7@$ZqTBT!BhOAdES$rA",
-    ),
-    ("Disable MC Requirements", "iyhqh$j9g7@gZqTBT!BhOAdES$vA"),
-    (
-        "No Hints, Disable MC Requirements",
-        "iyhqh$j9g7@gZqTBTyBAOAdES$vA",
-    ),
-    ("The \"Finals\" Experience", "iyAqh$j9Q7@gZZSBTyBAOAdES0vA"),
-    ("Vanilla Shuffle", "iyhqh$j9g7@$ZqTBT!BhOA!AC#qA"),
-];
-
-/// z2r fixed-flag commands (command, flags).
-pub const Z2R_PRESETS: &[(&str, &str)] = &[
-    ("maxrando", "iyhqh$j9g7@$ZqTBT!BhOAdES$vA"),
-    ("groups1", "jhAhD0L#$Za$LpTBT!AhOA!0P@@A"),
-    ("groups2", "jhAhD0L#$Z8$LpTBT!AhOA!0P@@A"),
-    ("groups3", "hhAhD0L#$Za$LpTBT!AhOA!0P@@A"),
-    ("groups4", "hhAhD0L#$Z8$LpTBT!AhOA!0P@@A"),
-    ("brackets", "hhAhD0j#$78$Jp5HgRAhOA!0P8@A"),
-    ("nit", "hhAhD0j#$78$Jp5Q$dAhOA!0Pz@A"),
-    ("sgl4", "jhhhD0j9x78$JpTBT!BhSA!0P@@A"),
-    ("sgl", "jhhhD0j9$78$JpTBT!BhSA!0P@@A"),
-];
-
 /// Posts `Seed: … - Flags: …[ - extra]` as info and chat, then DONE, under the roll guard.
 async fn seed_and_flags<C: Category>(
     h: &RoomHandler<C>,
@@ -105,11 +65,6 @@ fn first_arg(inv: &Invocation) -> Option<String> {
 #[derive(Debug)]
 pub struct Z1r;
 
-/// A z1r seed number.
-fn z1r_seed() -> u64 {
-    rand::thread_rng().gen_range(0..=8_999_999_999_999_999_999u64)
-}
-
 async fn z1r_race<C: Category>(
     h: &RoomHandler<C>,
     room: &Room,
@@ -125,7 +80,7 @@ async fn z1r_race<C: Category>(
             room.send_message("Invalid preset specified.")?;
             return Ok(false);
         };
-        let seed = z1r_seed();
+        let seed = local::z1r(&mut rand::thread_rng(), flags).seed;
         room.send_message(format!("{preset} - Flags: {flags} Seed: {seed}"))?;
         room.set_bot_raceinfo(format!("Flags: {flags} Seed: {seed}"))?;
         room.send_message(DONE)?;
@@ -142,7 +97,8 @@ impl Category for Z1r {
                     room.send_message(NO_FLAGS)?;
                     return Ok(());
                 };
-                seed_and_flags(&h, &room, &inv, format!("Seed: {} - Flags: {flags}", z1r_seed())).await
+                let seed = local::z1r(&mut rand::thread_rng(), &flags).seed;
+                seed_and_flags(&h, &room, &inv, format!("Seed: {seed} - Flags: {flags}")).await
             })
             .add("race", |h: std::sync::Arc<RoomHandler<Self>>, room: Room, inv: Invocation| async move {
                 let preset = first_arg(&inv);
@@ -170,10 +126,6 @@ impl Category for Z1r {
 #[derive(Debug)]
 pub struct Z2r;
 
-fn z2r_seed() -> u64 {
-    rand::thread_rng().gen_range(0..=1_000_000_000u64)
-}
-
 impl Category for Z2r {
     fn commands(core: Commands<RoomHandler<Self>>) -> Commands<RoomHandler<Self>> {
         let mut c = core
@@ -182,19 +134,23 @@ impl Category for Z2r {
                     room.send_message(NO_FLAGS)?;
                     return Ok(());
                 };
-                seed_and_flags(&h, &room, &inv, format!("Seed: {} - Flags: {flags}", z2r_seed())).await
+                let seed = local::z2r(&mut rand::thread_rng(), &flags).seed;
+                seed_and_flags(&h, &room, &inv, format!("Seed: {seed} - Flags: {flags}")).await
             })
             .add("mrb", |h: std::sync::Arc<RoomHandler<Self>>, room: Room, inv: Invocation| async move {
-                let (description, flags) = Z2R_MRB[rand::thread_rng().gen_range(0..Z2R_MRB.len())];
-                seed_and_flags(&h, &room, &inv, format!("Seed: {} - Flags: {flags} - {description}", z2r_seed())).await
+                let roll = local::z2r_mrb(&mut rand::thread_rng());
+                let description = roll.description.unwrap_or_default();
+                let text = format!("Seed: {} - Flags: {} - {description}", roll.seed, roll.flags);
+                seed_and_flags(&h, &room, &inv, text).await
             })
             .add("help", |_h, room: Room, _inv| async move {
                 room.send_message("Available commands:\n\"!flags <flags>\" to generate a seed.  Check out https://sahasrahbot.synack.live/rtgg.html#zelda-2-randomizer-z2r for more info.")?;
                 Ok(())
             });
-        for &(name, flags) in Z2R_PRESETS {
+        for &(name, flags) in &Z2R_PRESETS {
             c = c.add(name, move |h: std::sync::Arc<RoomHandler<Self>>, room: Room, inv: Invocation| async move {
-                seed_and_flags(&h, &room, &inv, format!("Seed: {} - Flags: {flags}", z2r_seed())).await
+                let seed = local::z2r(&mut rand::thread_rng(), flags).seed;
+                seed_and_flags(&h, &room, &inv, format!("Seed: {seed} - Flags: {flags}")).await
             });
         }
         c
@@ -212,7 +168,7 @@ impl Category for Smb3r {
                 room.send_message(NO_FLAGS)?;
                 return Ok(());
             };
-            let seed = rand::thread_rng().gen_range(0..=999_999_999_998u64);
+            let seed = local::smb3r(&mut rand::thread_rng(), &flags).seed;
             seed_and_flags(&h, &room, &inv, format!("Seed: {seed} - Flags: {flags}")).await
         })
         .add("help", |_h, room: Room, _inv| async move {

@@ -96,7 +96,7 @@ async fn z2r_flags_mrb_and_shortcuts() {
     let n = seed_number(&line, "Seed: ");
     assert!(n <= 1_000_000_000);
     assert!(
-        flags::Z2R_MRB
+        sahasrahbot_seedgen::providers::local::Z2R_MRB
             .iter()
             .any(|(d, f)| line == format!("Seed: {n} - Flags: {f} - {d}")),
         "{line}"

@@ -64,14 +64,19 @@ pub fn z1r(rng: &mut impl Rng, flags: &str) -> LocalSeed<u64> {
     }
 }
 
+/// Z2R: a seed in `0..=1000000000` with the given flags.
+pub fn z2r(rng: &mut impl Rng, flags: &str) -> LocalSeed<u64> {
+    LocalSeed {
+        seed: rng.gen_range(0..=1_000_000_000),
+        flags: flags.to_owned(),
+        description: None,
+    }
+}
+
 /// Z2R: a seed in `0..=1000000000` with a named preset's flags; `None` for an unknown name.
 pub fn z2r_preset(rng: &mut impl Rng, name: &str) -> Option<LocalSeed<u64>> {
     let (_, flags) = Z2R_PRESETS.iter().find(|(n, _)| *n == name)?;
-    Some(LocalSeed {
-        seed: rng.gen_range(0..=1_000_000_000),
-        flags: (*flags).to_owned(),
-        description: None,
-    })
+    Some(z2r(rng, flags))
 }
 
 /// Z2R MRB: a seed in `0..=1000000000` and one of the [`Z2R_MRB`] flag sets.
