@@ -20,6 +20,15 @@ fn yes_no(name: &'static str, description: &'static str) -> StringBuilder {
     StringBuilder::new(name, description).choices([("Yes", "yes"), ("No", "no")])
 }
 
+/// The alttpr.com branch a game is rolled on.
+fn branch_choice() -> StringBuilder {
+    StringBuilder::new("branch", "Which alttpr.com branch? (default live)").choices([
+        ("Live", "live"),
+        ("Tournament", "tournament"),
+        ("Beeta", "beeta"),
+    ])
+}
+
 /// `/alttpr` with its `preset` and `mystery` subcommands.
 pub fn alttpr_command() -> Command {
     CommandBuilder::new(
@@ -38,13 +47,7 @@ pub fn alttpr_command() -> Command {
             .option(yes_no("race", "Is this a race? (default no)"))
             .option(yes_no("hints", "Do you want hints? (default no)"))
             .option(yes_no("allow_quickswap", "Allow quickswap? (default yes)"))
-            .option(
-                StringBuilder::new("branch", "Which alttpr.com branch? (default live)").choices([
-                    ("Live", "live"),
-                    ("Tournament", "tournament"),
-                    ("Beeta", "beeta"),
-                ]),
-            ),
+            .option(branch_choice()),
     )
     .option(mystery_subcommand())
     .option(custommystery_subcommand())
@@ -73,13 +76,7 @@ pub fn alttpr_command() -> Command {
                 "progression_spoiler",
                 "Only list where progression items are? (default no)",
             ))
-            .option(
-                StringBuilder::new("branch", "Which alttpr.com branch? (default live)").choices([
-                    ("Live", "live"),
-                    ("Tournament", "tournament"),
-                    ("Beeta", "beeta"),
-                ]),
-            ),
+            .option(branch_choice()),
     )
     .option(
         SubCommandBuilder::new(
@@ -93,13 +90,7 @@ pub fn alttpr_command() -> Command {
             )
             .required(true),
         )
-        .option(
-            StringBuilder::new("branch", "Which alttpr.com branch? (default live)").choices([
-                ("Live", "live"),
-                ("Tournament", "tournament"),
-                ("Beeta", "beeta"),
-            ]),
-        ),
+        .option(branch_choice()),
     )
     .option(
         SubCommandBuilder::new("custompreset", "Generate a game from your own preset file.")
@@ -113,13 +104,7 @@ pub fn alttpr_command() -> Command {
             .option(yes_no("race", "Is this a race? (default no)"))
             .option(yes_no("hints", "Do you want hints? (default no)"))
             .option(yes_no("allow_quickswap", "Allow quickswap? (default yes)"))
-            .option(
-                StringBuilder::new("branch", "Which alttpr.com branch? (default live)").choices([
-                    ("Live", "live"),
-                    ("Tournament", "tournament"),
-                    ("Beeta", "beeta"),
-                ]),
-            ),
+            .option(branch_choice()),
     )
     .build()
 }
