@@ -2,6 +2,7 @@
 //!
 //! - [`fixtures`]: finding `../shared/fixtures`, and skipping with a printed reason when a
 //!   fresh clone does not have it.
+//! - [`alttpr`]: a fake alttpr.com (generate and settings endpoints) on a wiremock server.
 //! - [`browser`]: a headless Chromium driven over WebDriver for real-browser tests (skipped
 //!   with a printed reason when Chromium is not installed), and a fake Discord authorize page.
 //! - [`db`]: a fresh database per available backend (SQLite always; MariaDB and PostgreSQL
@@ -14,6 +15,7 @@
 //! - [`racetime`]: a fake racetime.gg (HTTP + bot websocket on 127.0.0.1, random port) with
 //!   test controls.
 
+pub mod alttpr;
 pub mod browser;
 pub mod db;
 pub mod discord;

@@ -33,7 +33,7 @@ use sahasrahbot_tournament::ports::{DirectoryError, GuildDirectory, Member, Race
 use sahasrahbot_tournament::{EventDefinition, HandlerKind, SpeedGaming};
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path, path_regex};
+use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -381,21 +381,6 @@ pub fn episode(
     })
 }
 
-/// An alttpr.com generate answer.
-pub fn alttpr_game(hash: &str) -> Value {
-    json!({
-        "logic": "NoGlitches",
-        "patch": [{"1573395": [0, 0, 9, 28, 3, 11, 0]}],
-        "spoiler": {"meta": {"name": "Open", "spoilers": "off", "version": "31.0.9", "logic": "NoGlitches",
-            "item_placement": "advanced", "dungeon_items": "standard", "accessibility": "items", "goal": "ganon",
-            "entry_crystals_tower": "7", "entry_crystals_ganon": "7", "mode": "open", "weapons": "randomized",
-            "item_pool": "normal", "item_functionality": "normal", "hints": "off"}},
-        "hash": hash,
-        "generated": "2026-02-13T01:55:00+00:00",
-        "size": 2
-    })
-}
-
 pub fn seedgen_config(server: &MockServer) -> SeedgenConfig {
     let uri = server.uri();
     let mut c = SeedgenConfig {
@@ -482,26 +467,7 @@ impl Harness {
             .mount(&sg)
             .await;
         let web = MockServer::start().await;
-        Mock::given(method("POST"))
-            .and(path_regex(
-                "^/(live|default|beeta|tournament)/api/(randomizer|customizer)$",
-            ))
-            .respond_with(ResponseTemplate::new(200).set_body_json(alttpr_game("h4sh")))
-            .mount(&web)
-            .await;
-
-        Mock::given(method("GET"))
-            .and(path_regex(
-                "^/(live|default|beeta|tournament)/randomizer/settings$",
-            ))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-                "item_placement": {"advanced": "Advanced"},
-                "goals": {"ganon": "Defeat Ganon"},
-                "world_state": {"open": "Open"},
-                "weapons": {"randomized": "Randomized"},
-            })))
-            .mount(&web)
-            .await;
+        sahasrahbot_testkit::alttpr::mount(&web, "h4sh").await;
         let cancel = CancellationToken::new();
         let registry = HandlerRegistry::new();
         let slot = EngineSlot::default();
