@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 /// Which workspace crates each crate may depend on (normal and build dependencies).
-/// Dev-dependencies may also name the test-only crates in [`DEV_ONLY`].
+/// Dev-dependencies may also name the test-only crates in [`DEV_ONLY`], and the crate itself
+/// (to turn on a test-only feature, such as tournament's `testing`, for its own tests).
 const ALLOWED: &[(&str, &[&str])] = &[
     ("sahasrahbot-core", &[]),
     ("sahasrahbot-racetime", &[]),
@@ -129,7 +130,8 @@ pub(crate) fn check(metadata_json: &str) -> Result<Vec<String>, serde_json::Erro
             let dev = dep.kind.as_deref() == Some("dev");
             let permitted = ok.contains(&"*")
                 || ok.contains(&dep.name.as_str())
-                || (dev && DEV_ONLY.contains(&dep.name.as_str()));
+                || (dev && DEV_ONLY.contains(&dep.name.as_str()))
+                || (dev && dep.name == pkg.name);
             if !permitted {
                 let kind = dep.kind.as_deref().unwrap_or("normal");
                 problems.push(format!(
@@ -206,6 +208,32 @@ mod tests {
                 "sahasrahbot-audit must not depend on sahasrahbot-discord (build dependency): upward or sideways in the layer table",
                 "sahasrahbot-discord must not depend on sahasrahbot-testkit (normal dependency): upward or sideways in the layer table",
             ]
+        );
+    }
+
+    #[test]
+    fn a_crate_may_dev_depend_on_itself_only() {
+        let json = metadata(&[
+            (
+                "sahasrahbot-tournament",
+                &[
+                    ("sahasrahbot-tournament", Some("dev")),
+                    ("sahasrahbot-discord", Some("dev")),
+                ],
+            ),
+            ("sahasrahbot-discord", &[]),
+        ]);
+        assert_eq!(
+            check(&json).unwrap(),
+            vec![
+                "sahasrahbot-tournament must not depend on sahasrahbot-discord (dev dependency): upward or sideways in the layer table",
+            ]
+        );
+        let json = metadata(&[("sahasrahbot-seedgen", &[("sahasrahbot-seedgen", None)])]);
+        assert_eq!(
+            check(&json).unwrap().len(),
+            1,
+            "a normal self-dependency is refused"
         );
     }
 

@@ -26,6 +26,8 @@ mod seed;
 mod service;
 pub mod spoilers;
 pub mod storage;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod triforce_text;
 
 pub use config::{AlttprSettings, DoorsSettings, SeedgenConfig};

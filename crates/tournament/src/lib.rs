@@ -27,6 +27,8 @@ pub mod ports;
 pub mod race_info;
 pub mod registry;
 pub mod speedgaming;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod time;
 pub mod title_map;
 pub mod week;

@@ -28,7 +28,8 @@ use sahasrahbot_core::presets::PresetStore;
 use sahasrahbot_core::telemetry::Telemetry;
 use sahasrahbot_discord::{BotSettings, CogSettings, Deps, SpeedGamingSettings};
 use sahasrahbot_migrations::migrate;
-use sahasrahbot_seedgen::{RetryPolicy, Seedgen, SeedgenConfig};
+use sahasrahbot_seedgen::Seedgen;
+use sahasrahbot_seedgen::testing::config_at;
 use sahasrahbot_testkit::db::TestDb;
 use sahasrahbot_testkit::discord::{FakeDiscord, FakeUser, RestCall, SentInteraction};
 use sahasrahbot_testkit::oauth::FakeOAuth;
@@ -112,20 +113,11 @@ async fn start_bot(db: &DatabaseConnection, service: AsyncTournaments, games: us
     mount_alttpr(&ext, games).await;
     let uri = ext.uri();
     let fake = FakeDiscord::start().await.expect("fake discord");
-    let mut seedgen = SeedgenConfig {
-        policy: RetryPolicy {
-            timeout: Duration::from_secs(2),
-            max_attempts: 1,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(2),
-        },
-        ..SeedgenConfig::default()
-    };
+    let mut seedgen = config_at(&uri);
+    seedgen.policy.timeout = Duration::from_secs(2);
+    seedgen.policy.max_attempts = 1;
     seedgen.alttpr.baseurl = uri.clone();
     seedgen.alttpr.daily_url = format!("{uri}/api/daily");
-    seedgen
-        .base_url_overrides
-        .insert("https://alttpr.com".to_owned(), format!("{uri}/live"));
     let deps = Deps {
         db: db.clone(),
         presets: Arc::new(PresetStore::new(concat!(

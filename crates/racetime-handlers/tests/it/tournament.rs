@@ -8,38 +8,35 @@
 //! `crates/tournament/tests/engine_rooms.rs` and `crates/racetime/tests/client.rs`; here the
 //! league goal is also absent from the fake's goal list.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
-use sahasrahbot_core::db::entities::{
-    asynctournament, asynctournamentliverace, asynctournamentpermalinkpool, tournament_results,
-    users,
-};
-use sahasrahbot_core::ports::{
-    ChatMessage as DiscordMessage, ChatNotifier, ChatTarget, NotifyError,
-};
+use sahasrahbot_core::db::entities::{asynctournamentliverace, tournament_results, users};
 use sahasrahbot_core::presets::PresetStore;
-use sahasrahbot_racetime::{Backoff, BotConfig, CancellationToken, HandlerRegistry, HostConfig};
+use sahasrahbot_racetime::{CancellationToken, HandlerRegistry, HostConfig};
 use sahasrahbot_racetime_handlers::core::texts;
 use sahasrahbot_racetime_handlers::{Services, start_category};
+use sahasrahbot_seedgen::Seedgen;
 use sahasrahbot_seedgen::spoilers::SpoilerPublisher;
 use sahasrahbot_seedgen::storage::SpoilerStore;
-use sahasrahbot_seedgen::{RetryPolicy, Seedgen, SeedgenConfig};
 use sahasrahbot_testkit::db::TestDb;
 use sahasrahbot_testkit::racetime::{FakeConfig, FakeRacetime};
 use sahasrahbot_tournament::engine::{
     CreateOutcome, Engine, EngineConfig, EngineServices, texts as engine_texts,
 };
-use sahasrahbot_tournament::ports::{DirectoryError, GuildDirectory, Member, RacetimeBots};
+use sahasrahbot_tournament::ports::RacetimeBots;
+use sahasrahbot_tournament::testing::{
+    FakeGuilds, RecordingNotifier, seed_qualifier, sg_episode, sg_player,
+};
 use sahasrahbot_tournament::{EventDefinition, HandlerKind, SpeedGaming};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::common::{bot_config, seedgen_config};
 
 const WAIT: Duration = Duration::from_secs(10);
 const LEAGUE_EPISODE: i64 = 1001;
@@ -59,68 +56,16 @@ fn qualifier_event() -> EventDefinition {
     HandlerKind::AlttprQualifier.default_definition("alttpr")
 }
 
-/// Records Discord sends.
-#[derive(Default)]
-struct Recording {
-    sent: Mutex<Vec<(ChatTarget, DiscordMessage)>>,
-}
-
-#[async_trait]
-impl ChatNotifier for Recording {
-    async fn notify(&self, target: ChatTarget, message: DiscordMessage) -> Result<(), NotifyError> {
-        self.sent.lock().unwrap().push((target, message));
-        Ok(())
-    }
-}
-
-/// Guild members by guild.
-#[derive(Default)]
-struct Guilds {
-    members: Mutex<HashMap<u64, Vec<Member>>>,
-}
-
-#[async_trait]
-impl GuildDirectory for Guilds {
-    async fn member(&self, guild: u64, user: u64) -> Result<Option<Member>, DirectoryError> {
-        Ok(self
-            .members
-            .lock()
-            .unwrap()
-            .get(&guild)
-            .and_then(|m| m.iter().find(|m| m.id == user).cloned()))
-    }
-
-    async fn member_by_name(
-        &self,
-        guild: u64,
-        name: &str,
-    ) -> Result<Option<Member>, DirectoryError> {
-        Ok(self
-            .members
-            .lock()
-            .unwrap()
-            .get(&guild)
-            .and_then(|m| m.iter().find(|m| m.name == name).cloned()))
-    }
-}
-
-/// An SG episode of `event` starting 20 minutes after [`now`].
+/// A SpeedGaming episode of `event` starting 20 minutes after [`now`].
 fn episode(id: i64, event: &str, title: &str, players: Vec<Value>) -> Value {
-    let when = now() + chrono::Duration::minutes(20);
-    json!({
-        "id": id,
-        "event": {"slug": event, "shortName": event.to_uppercase(), "name": format!("{event} event")},
-        "match1": {"title": title, "players": players},
-        "match2": null,
-        "when": when.to_rfc3339(),
-        "whenCountdown": (when + chrono::Duration::minutes(10)).to_rfc3339(),
-        "channels": [],
-        "commentators": [], "trackers": [], "broadcasters": [],
-    })
-}
-
-fn sg_player(name: &str, discord_id: u64) -> Value {
-    json!({"displayName": name, "discordId": discord_id.to_string(), "discordTag": "", "publicStream": "", "streamingFrom": name})
+    sg_episode(
+        id,
+        event,
+        title,
+        now() + chrono::Duration::minutes(20),
+        players,
+        &[],
+    )
 }
 
 /// What outlives a process: racetime.gg, SpeedGaming, the league site, alttpr.com, Discord
@@ -130,8 +75,8 @@ struct World {
     db: TestDb,
     sg: MockServer,
     web: MockServer,
-    notifier: Arc<Recording>,
-    guilds: Arc<Guilds>,
+    notifier: Arc<RecordingNotifier>,
+    guilds: Arc<FakeGuilds>,
 }
 
 /// One bot process: the engine and the alttpr category bot, sharing one [`RacetimeBots`].
@@ -184,8 +129,8 @@ impl World {
             db,
             sg,
             web,
-            notifier: Arc::new(Recording::default()),
-            guilds: Arc::new(Guilds::default()),
+            notifier: Arc::new(RecordingNotifier::default()),
+            guilds: Arc::new(FakeGuilds::default()),
         }
     }
 
@@ -228,59 +173,19 @@ impl World {
         .insert(self.db.conn())
         .await
         .expect("user row");
-        self.guilds
-            .members
-            .lock()
-            .unwrap()
-            .entry(guild)
-            .or_default()
-            .push(Member {
-                id: discord_id,
-                name: name.to_owned(),
-                roles: Vec::new(),
-            });
+        self.guilds.add(guild, discord_id, name, &[]);
         rt
     }
 
-    fn bot_config(&self) -> BotConfig {
-        let mut c = BotConfig::new(
-            self.fake.category(),
-            self.fake.client_id(),
-            self.fake.client_secret(),
-        )
-        .with_host(HostConfig::insecure(self.fake.host(), self.fake.port()));
-        c.scan_interval = Duration::from_millis(50);
-        let fast = Backoff {
-            base: Duration::from_millis(20),
-            max: Duration::from_millis(200),
-        };
-        c.feed_backoff = fast;
-        c.reconnect_backoff = fast;
-        c.token_backoff = fast;
-        c
-    }
-
     fn seedgen(&self) -> Arc<Seedgen> {
-        let uri = self.web.uri();
-        let mut c = SeedgenConfig {
-            policy: RetryPolicy {
-                timeout: Duration::from_secs(5),
-                max_attempts: 2,
-                initial_backoff: Duration::from_millis(1),
-                max_backoff: Duration::from_millis(2),
-            },
-            ..SeedgenConfig::default()
-        };
-        c.alttpr.baseurl = format!("{uri}/default");
-        for (prod, prefix) in [
-            ("https://alttpr.com", "/live"),
-            ("https://beeta.alttpr.com", "/beeta"),
-            ("https://tournament.alttpr.com", "/tournament"),
-        ] {
-            c.base_url_overrides
-                .insert(prod.to_owned(), format!("{uri}{prefix}"));
-        }
-        Arc::new(Seedgen::new(c, Some(self.db.conn().clone()), None).expect("seedgen"))
+        Arc::new(
+            Seedgen::new(
+                seedgen_config(&self.web),
+                Some(self.db.conn().clone()),
+                None,
+            )
+            .expect("seedgen"),
+        )
     }
 
     /// Starts a process running `events`: the engine, and the alttpr bot started with
@@ -337,7 +242,7 @@ impl World {
         let registry = HandlerRegistry::new();
         let cancel = CancellationToken::new();
         let task = start_category(
-            self.bot_config(),
+            bot_config(&self.fake),
             services.clone(),
             registry.clone(),
             cancel.clone(),
@@ -427,7 +332,7 @@ async fn league_world_in(mode: serde_json::Value) -> (World, String, String) {
         LEAGUE_EPISODE,
         "alttprleague",
         "Week 1",
-        vec![sg_player("Alice", 111), sg_player("Bob", 222)],
+        vec![sg_player("Alice", "111", ""), sg_player("Bob", "222", "")],
     ))
     .await;
     w.league_mode(LEAGUE_EPISODE, mode).await;
@@ -700,50 +605,17 @@ async fn a_row_of_an_inactive_event_leaves_the_room_unlinked() {
 /// A qualifier with a live race for its episode.
 async fn qualifier_world() -> (World, i32) {
     let w = World::new().await;
-    let db = w.db.conn();
-    let t = now().naive_utc();
-    let tournament = asynctournament::ActiveModel {
-        name: Set("Main".into()),
-        guild_id: Set(334_795_604_918_272_012),
-        channel_id: Set(1),
-        created: Set(t),
-        updated: Set(t),
-        active: Set(true),
-        owner_id: Set(1),
-        customization: Set("default".into()),
-        runs_per_pool: Set(1),
-        ..Default::default()
-    }
-    .insert(db)
+    let rows = seed_qualifier(
+        w.db.conn(),
+        now().naive_utc(),
+        i32::try_from(QUALIFIER_EPISODE).ok(),
+    )
     .await
-    .unwrap();
-    let pool = asynctournamentpermalinkpool::ActiveModel {
-        name: Set("Pool A".into()),
-        created: Set(t),
-        updated: Set(t),
-        tournament_id: Set(tournament.id),
-        preset: Set(Some("open".into())),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    let live = asynctournamentliverace::ActiveModel {
-        episode_id: Set(Some(3001)),
-        match_title: Set(Some("Pool A".into())),
-        status: Set("scheduled".into()),
-        created: Set(t),
-        updated: Set(t),
-        pool_id: Set(pool.id),
-        tournament_id: Set(tournament.id),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
+    .expect("qualifier rows");
+    let live = rows.live.expect("a live race");
     w.add_episode(episode(QUALIFIER_EPISODE, "alttpr", "Pool A", vec![]))
         .await;
-    (w, live.id)
+    (w, live)
 }
 
 async fn live_status(w: &World, live: i32) -> String {

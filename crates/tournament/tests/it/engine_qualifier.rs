@@ -11,6 +11,7 @@ use sahasrahbot_core::db::entities::{
 use sahasrahbot_core::ports::{AllowedMentions, ChatTarget};
 use sahasrahbot_testkit::db::TestDb;
 use sahasrahbot_tournament::engine::CreateOutcome;
+use sahasrahbot_tournament::testing::seed_qualifier;
 use sahasrahbot_tournament::{EventDefinition, HandlerKind};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
@@ -35,51 +36,9 @@ async fn setup(live_race: bool) -> Qual {
 
 async fn setup_on(live_race: bool, db: TestDb) -> Qual {
     let h = Harness::with_db(vec![qualifier()], db).await;
-    let db = h.db.conn();
-    let t = now().naive_utc();
-    let tournament = asynctournament::ActiveModel {
-        name: Set("Main".into()),
-        guild_id: Set(334_795_604_918_272_012),
-        channel_id: Set(1),
-        created: Set(t),
-        updated: Set(t),
-        active: Set(true),
-        owner_id: Set(1),
-        customization: Set("default".into()),
-        runs_per_pool: Set(1),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    let pool = asynctournamentpermalinkpool::ActiveModel {
-        name: Set("Pool A".into()),
-        created: Set(t),
-        updated: Set(t),
-        tournament_id: Set(tournament.id),
-        preset: Set(Some("open".into())),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    let mut live = 0;
-    if live_race {
-        live = asynctournamentliverace::ActiveModel {
-            episode_id: Set(Some(3001)),
-            match_title: Set(Some("Pool A".into())),
-            status: Set("scheduled".into()),
-            created: Set(t),
-            updated: Set(t),
-            pool_id: Set(pool.id),
-            tournament_id: Set(tournament.id),
-            ..Default::default()
-        }
-        .insert(db)
+    let rows = seed_qualifier(h.db.conn(), now().naive_utc(), live_race.then_some(3001))
         .await
-        .unwrap()
-        .id;
-    }
+        .expect("qualifier rows");
     h.add_episode(episode(
         3001,
         "alttpr",
@@ -90,9 +49,9 @@ async fn setup_on(live_race: bool, db: TestDb) -> Qual {
     ));
     Qual {
         h,
-        tournament: tournament.id,
-        pool: pool.id,
-        live,
+        tournament: rows.tournament,
+        pool: rows.pool,
+        live: rows.live.unwrap_or_default(),
     }
 }
 

@@ -20,7 +20,8 @@ use sahasrahbot_discord::{
 use sahasrahbot_migrations::migrate;
 use sahasrahbot_seedgen::spoilers::SpoilerPublisher;
 use sahasrahbot_seedgen::storage::SpoilerStore;
-use sahasrahbot_seedgen::{RetryPolicy, Seedgen, SeedgenConfig};
+use sahasrahbot_seedgen::testing::config_at;
+use sahasrahbot_seedgen::{Seedgen, SeedgenConfig};
 use sahasrahbot_testkit::db::TestDb;
 use sahasrahbot_testkit::discord::{FakeDiscord, FakeDiscordConfig, FakeUser, RestCall};
 use sahasrahbot_tournament::asynctournament::AsyncTournaments;
@@ -53,31 +54,15 @@ impl BotConfig {
     /// The defaults: the fake Discord, and every outside service on `ext`.
     fn new(fake: &FakeDiscord, ext: &MockServer) -> Self {
         let uri = ext.uri();
-        let mut seedgen = SeedgenConfig {
-            policy: RetryPolicy {
-                timeout: Duration::from_secs(2),
-                max_attempts: 1,
-                initial_backoff: Duration::from_millis(1),
-                max_backoff: Duration::from_millis(2),
-            },
-            ..SeedgenConfig::default()
-        };
+        // One attempt: the tests of failing providers expect a single request.
+        let mut seedgen = config_at(&uri);
+        seedgen.policy.timeout = Duration::from_secs(2);
+        seedgen.policy.max_attempts = 1;
         seedgen.alttpr.baseurl = uri.clone();
         seedgen.alttpr.daily_url = format!("{uri}/api/daily");
         seedgen.varia_base = format!("{uri}/varia");
         seedgen.ctjets_base = format!("{uri}/ctjets");
         seedgen.dash_base = format!("{uri}/dash");
-        for (prod, prefix) in [
-            ("https://alttpr.com", "/live"),
-            ("https://beeta.alttpr.com", "/beeta"),
-            ("https://tournament.alttpr.com", "/tournament"),
-            ("https://sm.samus.link", "/sm"),
-            ("https://samus.link", "/smz3"),
-        ] {
-            seedgen
-                .base_url_overrides
-                .insert(prod.to_owned(), format!("{uri}{prefix}"));
-        }
         Self {
             settings: BotSettings {
                 alttp_randomizer_servers: vec![GUILD],

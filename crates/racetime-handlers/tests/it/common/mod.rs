@@ -11,9 +11,6 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use sahasrahbot_core::db::entities::tournament_results;
-use sahasrahbot_core::ports::{
-    ChatMessage as DiscordMessage, ChatNotifier, ChatTarget, NotifyError,
-};
 use sahasrahbot_core::presets::PresetStore;
 use sahasrahbot_racetime::{
     Backoff, BotConfig, CancellationToken, ChatMessage, HandlerError, HandlerRegistry,
@@ -22,7 +19,8 @@ use sahasrahbot_racetime::{
 use sahasrahbot_racetime_handlers::{
     Category, Services, SpoilerKind, SpoilerLogs, TournamentRace, TournamentService,
 };
-use sahasrahbot_seedgen::{GeneratedSeed, RetryPolicy, Seedgen, SeedgenConfig};
+use sahasrahbot_seedgen::testing::config_at;
+use sahasrahbot_seedgen::{GeneratedSeed, Seedgen, SeedgenConfig};
 use sahasrahbot_testkit::db::TestDb;
 use sahasrahbot_testkit::racetime::{FakeConfig, FakeRacetime, NewRace};
 use serde_json::{Value, json};
@@ -47,19 +45,7 @@ pub fn alttpr_game(hash: &str) -> Value {
     })
 }
 
-/// Records what was sent to Discord.
-#[derive(Default)]
-pub struct RecordingNotifier {
-    pub sent: Mutex<Vec<(ChatTarget, DiscordMessage)>>,
-}
-
-#[async_trait]
-impl ChatNotifier for RecordingNotifier {
-    async fn notify(&self, target: ChatTarget, message: DiscordMessage) -> Result<(), NotifyError> {
-        self.sent.lock().unwrap().push((target, message));
-        Ok(())
-    }
-}
+pub use sahasrahbot_tournament::testing::RecordingNotifier;
 
 /// Publishes every spoiler log at a fixed address.
 pub struct FakeSpoilers;
@@ -196,33 +182,27 @@ fn fake_rom() -> std::path::PathBuf {
     path
 }
 
-pub fn seedgen_config(server: &MockServer) -> SeedgenConfig {
-    let uri = server.uri();
-    let mut c = SeedgenConfig {
-        policy: RetryPolicy {
-            timeout: Duration::from_secs(5),
-            max_attempts: 2,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(2),
-        },
-        varia_base: uri.clone(),
-        dash_base: uri.clone(),
-        ctjets_base: uri.clone(),
-        ctjets_rom: fake_rom(),
-        ..SeedgenConfig::default()
+/// A bot for `fake`'s category that scans every 50 ms and retries within 200 ms.
+pub fn bot_config(fake: &FakeRacetime) -> BotConfig {
+    let mut c = BotConfig::new(fake.category(), fake.client_id(), fake.client_secret())
+        .with_host(HostConfig::insecure(fake.host(), fake.port()));
+    c.scan_interval = Duration::from_millis(50);
+    let fast = Backoff {
+        base: Duration::from_millis(20),
+        max: Duration::from_millis(200),
     };
-    c.alttpr.baseurl = format!("{uri}/default");
-    for (prod, prefix) in [
-        ("https://alttpr.com", "/live"),
-        ("https://beeta.alttpr.com", "/beeta"),
-        ("https://tournament.alttpr.com", "/tournament"),
-        ("https://sm.samus.link", "/sm"),
-        ("https://samus.link", "/smz3"),
-    ] {
-        c.base_url_overrides
-            .insert(prod.to_owned(), format!("{uri}{prefix}"));
-    }
+    c.feed_backoff = fast;
+    c.reconnect_backoff = fast;
+    c.token_backoff = fast;
+    c.token_reconnect_spread = Duration::from_millis(50);
     c
+}
+
+pub fn seedgen_config(server: &MockServer) -> SeedgenConfig {
+    SeedgenConfig {
+        ctjets_rom: fake_rom(),
+        ..config_at(&server.uri())
+    }
 }
 
 impl Harness {
@@ -317,22 +297,7 @@ impl Harness {
     }
 
     pub fn bot_config(&self) -> BotConfig {
-        let mut c = BotConfig::new(
-            self.fake.category(),
-            self.fake.client_id(),
-            self.fake.client_secret(),
-        )
-        .with_host(HostConfig::insecure(self.fake.host(), self.fake.port()));
-        c.scan_interval = Duration::from_millis(50);
-        let fast = Backoff {
-            base: Duration::from_millis(20),
-            max: Duration::from_millis(200),
-        };
-        c.feed_backoff = fast;
-        c.reconnect_backoff = fast;
-        c.token_backoff = fast;
-        c.token_reconnect_spread = Duration::from_millis(50);
-        c
+        bot_config(&self.fake)
     }
 
     /// Starts the category bot with this harness's services.

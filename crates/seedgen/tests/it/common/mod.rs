@@ -4,44 +4,22 @@
 
 use std::time::Duration;
 
-use sahasrahbot_seedgen::{ProviderContext, RetryPolicy, SeedgenConfig};
+use sahasrahbot_seedgen::testing::config_at;
+use sahasrahbot_seedgen::{ProviderContext, SeedgenConfig};
 use wiremock::MockServer;
 
 /// The per-attempt timeout tests use; delayed mocks wait longer than this.
 pub(crate) const TIMEOUT: Duration = Duration::from_millis(300);
 
-/// A configuration whose providers all live on `server`.
+/// A configuration whose providers all live on `server` (alttpr.com's base at its root),
+/// with [`TIMEOUT`] per attempt, 3 attempts and quick AVIANART polls.
 pub(crate) fn config(server: &MockServer) -> SeedgenConfig {
-    let uri = server.uri();
-    let mut c = SeedgenConfig {
-        policy: RetryPolicy {
-            timeout: TIMEOUT,
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(2),
-        },
-        avianart_base: uri.clone(),
-        avianart_poll_interval: Duration::from_millis(1),
-        avianart_max_polls: 3,
-        varia_base: uri.clone(),
-        dash_base: uri.clone(),
-        ctjets_base: uri.clone(),
-        ootr_base: uri.clone(),
-        bingosync_base: uri.clone(),
-        ..SeedgenConfig::default()
-    };
-    c.alttpr.baseurl = uri.clone();
-    for (prod, prefix) in [
-        ("https://alttpr.com", "/live"),
-        ("https://beeta.alttpr.com", "/beeta"),
-        ("https://tournament.alttpr.com", "/tournament"),
-        ("https://sm.samus.link", "/sm"),
-        ("https://samus.link", "/smz3"),
-        ("https://v11.samus.link", "/v11"),
-    ] {
-        c.base_url_overrides
-            .insert(prod.to_owned(), format!("{uri}{prefix}"));
-    }
+    let mut c = config_at(&server.uri());
+    c.policy.timeout = TIMEOUT;
+    c.policy.max_attempts = 3;
+    c.avianart_poll_interval = Duration::from_millis(1);
+    c.avianart_max_polls = 3;
+    c.alttpr.baseurl = server.uri();
     c
 }
 

@@ -14,9 +14,6 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 use sahasrahbot_core::db::entities::users;
-use sahasrahbot_core::ports::{
-    ChatMessage as DiscordMessage, ChatNotifier, ChatTarget, NotifyError,
-};
 use sahasrahbot_core::presets::PresetStore;
 use sahasrahbot_racetime::model::RaceStatusValue;
 use sahasrahbot_racetime::{
@@ -25,11 +22,13 @@ use sahasrahbot_racetime::{
 };
 use sahasrahbot_seedgen::spoilers::SpoilerPublisher;
 use sahasrahbot_seedgen::storage::SpoilerStore;
-use sahasrahbot_seedgen::{RetryPolicy, Seedgen, SeedgenConfig};
+use sahasrahbot_seedgen::testing::config_at;
+use sahasrahbot_seedgen::{Seedgen, SeedgenConfig};
 use sahasrahbot_testkit::db::TestDb;
 use sahasrahbot_testkit::racetime::{FakeConfig, FakeRacetime};
 use sahasrahbot_tournament::engine::{Engine, EngineConfig, EngineServices};
-use sahasrahbot_tournament::ports::{DirectoryError, GuildDirectory, Member, RacetimeBots};
+use sahasrahbot_tournament::ports::RacetimeBots;
+use sahasrahbot_tournament::testing::{sg_episode, sg_player};
 use sahasrahbot_tournament::{EventDefinition, HandlerKind, SpeedGaming};
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
@@ -82,132 +81,7 @@ pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 2, 13, 2, 0, 0).unwrap()
 }
 
-/// Records what was sent to Discord; DMs to `fail_users` and posts to `fail_channels` fail.
-#[derive(Default)]
-pub struct RecordingNotifier {
-    pub sent: Mutex<Vec<(ChatTarget, DiscordMessage)>>,
-    pub fail_users: Mutex<HashSet<u64>>,
-    pub fail_channels: Mutex<HashSet<u64>>,
-}
-
-#[async_trait]
-impl ChatNotifier for RecordingNotifier {
-    async fn notify(&self, target: ChatTarget, message: DiscordMessage) -> Result<(), NotifyError> {
-        let refused = match target {
-            ChatTarget::User(id) => self
-                .fail_users
-                .lock()
-                .unwrap()
-                .contains(&id)
-                .then_some("Cannot send messages to this user (403)"),
-            ChatTarget::Channel(id) => self
-                .fail_channels
-                .lock()
-                .unwrap()
-                .contains(&id)
-                .then_some("Missing Permissions"),
-        };
-        if let Some(reason) = refused {
-            return Err(NotifyError {
-                target,
-                reason: reason.into(),
-            });
-        }
-        self.sent.lock().unwrap().push((target, message));
-        Ok(())
-    }
-}
-
-impl RecordingNotifier {
-    pub fn to(&self, target: ChatTarget) -> Vec<DiscordMessage> {
-        self.sent
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(t, _)| *t == target)
-            .map(|(_, m)| m.clone())
-            .collect()
-    }
-
-    /// The contents posted to `channel`.
-    pub fn contents_to(&self, channel: u64) -> Vec<String> {
-        self.to(ChatTarget::Channel(channel))
-            .into_iter()
-            .map(|m| m.content)
-            .collect()
-    }
-
-    pub fn all(&self) -> Vec<(ChatTarget, DiscordMessage)> {
-        self.sent.lock().unwrap().clone()
-    }
-
-    /// Everything sent so far, forgotten here.
-    pub fn take(&self) -> Vec<(ChatTarget, DiscordMessage)> {
-        std::mem::take(&mut *self.sent.lock().unwrap())
-    }
-}
-
-/// Guild members by guild; every lookup is logged (`id:{n}` or `name:{s}`), and the guilds
-/// in `failing_guilds` answer with an error, as Discord being down.
-#[derive(Default)]
-pub struct FakeGuilds {
-    pub members: Mutex<HashMap<u64, Vec<Member>>>,
-    pub failing_guilds: Mutex<HashSet<u64>>,
-    lookups: Mutex<Vec<String>>,
-}
-
-impl FakeGuilds {
-    pub fn add(&self, guild: u64, id: u64, name: &str, roles: &[u64]) {
-        self.members
-            .lock()
-            .unwrap()
-            .entry(guild)
-            .or_default()
-            .push(Member {
-                id,
-                name: name.to_owned(),
-                roles: roles.to_vec(),
-            });
-    }
-
-    /// The lookups so far, in order.
-    pub fn lookups(&self) -> Vec<String> {
-        self.lookups.lock().unwrap().clone()
-    }
-
-    fn find(
-        &self,
-        guild: u64,
-        lookup: String,
-        matches: impl Fn(&Member) -> bool,
-    ) -> Result<Option<Member>, DirectoryError> {
-        self.lookups.lock().unwrap().push(lookup);
-        if self.failing_guilds.lock().unwrap().contains(&guild) {
-            return Err(DirectoryError("Discord is down".to_owned()));
-        }
-        Ok(self
-            .members
-            .lock()
-            .unwrap()
-            .get(&guild)
-            .and_then(|m| m.iter().find(|m| matches(m)).cloned()))
-    }
-}
-
-#[async_trait]
-impl GuildDirectory for FakeGuilds {
-    async fn member(&self, guild: u64, user: u64) -> Result<Option<Member>, DirectoryError> {
-        self.find(guild, format!("id:{user}"), |m| m.id == user)
-    }
-
-    async fn member_by_name(
-        &self,
-        guild: u64,
-        name: &str,
-    ) -> Result<Option<Member>, DirectoryError> {
-        self.find(guild, format!("name:{name}"), |m| m.name == name)
-    }
-}
+pub use sahasrahbot_tournament::testing::{FakeGuilds, RecordingNotifier};
 
 /// The engine, once built (the bot's handlers need it, the engine needs the bot).
 #[derive(Clone, Default)]
@@ -350,7 +224,7 @@ impl Respond for EpisodeById {
 
 /// An SG player.
 pub fn player(name: &str, discord_id: &str, tag: &str) -> Value {
-    json!({"displayName": name, "discordId": discord_id, "discordTag": tag, "publicStream": "", "streamingFrom": name.to_lowercase()})
+    sg_player(name, discord_id, tag)
 }
 
 /// An episode of `event` starting (`when`) `minutes` from [`now`], countdown 10 min later.
@@ -362,48 +236,18 @@ pub fn episode(
     players: Vec<Value>,
     channels: &[&str],
 ) -> Value {
-    let when = now() + chrono::Duration::minutes(minutes);
-    let countdown = when + chrono::Duration::minutes(10);
-    let channels: Vec<Value> = channels
-        .iter()
-        .enumerate()
-        .map(|(i, c)| json!({"id": i, "name": c, "slug": c.to_lowercase(), "language": "en"}))
-        .collect();
-    json!({
-        "id": id,
-        "event": {"slug": event, "shortName": event.to_uppercase(), "name": format!("{event} event")},
-        "match1": {"title": title, "players": players},
-        "match2": null,
-        "when": when.with_timezone(&chrono_tz::US::Eastern).to_rfc3339(),
-        "whenCountdown": countdown.with_timezone(&chrono_tz::US::Eastern).to_rfc3339(),
-        "channels": channels,
-        "commentators": [], "trackers": [], "broadcasters": [],
-    })
+    sg_episode(
+        id,
+        event,
+        title,
+        now() + chrono::Duration::minutes(minutes),
+        players,
+        channels,
+    )
 }
 
 pub fn seedgen_config(server: &MockServer) -> SeedgenConfig {
-    let uri = server.uri();
-    let mut c = SeedgenConfig {
-        policy: RetryPolicy {
-            timeout: Duration::from_secs(5),
-            max_attempts: 2,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(2),
-        },
-        varia_base: uri.clone(),
-        dash_base: uri.clone(),
-        ..SeedgenConfig::default()
-    };
-    c.alttpr.baseurl = format!("{uri}/default");
-    for (prod, prefix) in [
-        ("https://alttpr.com", "/live"),
-        ("https://beeta.alttpr.com", "/beeta"),
-        ("https://tournament.alttpr.com", "/tournament"),
-    ] {
-        c.base_url_overrides
-            .insert(prod.to_owned(), format!("{uri}{prefix}"));
-    }
-    c
+    config_at(&server.uri())
 }
 
 pub struct Harness {
