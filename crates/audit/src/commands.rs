@@ -129,7 +129,7 @@ pub(crate) async fn handle(bot: Arc<Bot>, message: Arc<Message>, rest: String) {
     let text = match &error {
         Error::BadArgument(text) => text.clone(),
         other => {
-            let reference = crate::error::reference_id();
+            let reference = sahasrahbot_core::reference::reference_id();
             tracing::error!(error = %other, reference, "audit command failed");
             mark_failed(&bot, &message, guild).await;
             format!("Something went wrong on our side.\n-# Reference: `{reference}`")

@@ -42,14 +42,3 @@ pub enum Error {
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// A short id joining a user-visible failure to the log line with the full error.
-pub fn reference_id() -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let n = nanos ^ COUNTER.fetch_add(0x9e37_79b9, Ordering::Relaxed);
-    format!("{n:08x}")
-}

@@ -47,7 +47,7 @@ use twilight_model::guild::Permissions;
 use twilight_model::id::Id;
 use twilight_model::id::marker::{ChannelMarker, GuildMarker, RoleMarker, UserMarker};
 
-pub use error::{Error, Result, reference_id};
+pub use error::{Error, Result};
 
 use recorder::Recorder;
 use store::{NewRow, Store};

@@ -8,7 +8,8 @@
 //! - [`guild_config`]: per-guild settings, cached;
 //! - [`presets`]: preset files and the mystery roller;
 //! - [`telemetry`]: usage events, flushed to the database, purged, reported;
-//! - [`ports`]: traits through which lower crates reach higher ones (Discord messages).
+//! - [`ports`]: traits through which lower crates reach higher ones (Discord messages);
+//! - [`reference`]: the reference ids that join a user-facing failure to its log line.
 
 pub mod config;
 pub mod db;
@@ -18,6 +19,7 @@ pub mod gateway;
 pub mod guild_config;
 pub mod ports;
 pub mod presets;
+pub mod reference;
 pub mod telemetry;
 
 pub use error::{Error, Result};

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use sahasrahbot_core::reference::reference_id;
 use tokio::sync::Mutex;
 use tracing::Instrument as _;
 use twilight_model::application::command::CommandOptionChoice;
@@ -18,7 +19,7 @@ use twilight_model::http::interaction::{
 use twilight_model::id::Id;
 use twilight_model::id::marker::{ChannelMarker, GuildMarker, RoleMarker, UserMarker};
 
-use crate::errors::{Error, reference_id, user_message};
+use crate::errors::{Error, user_message};
 use crate::{Bot, Result, commands, components, users_only_mentions};
 
 /// The largest attachment a command downloads.

@@ -1,7 +1,5 @@
 //! The crate's error type and the user-facing rendering of failures (`discord.md` §1.7).
 
-use rand::Rng as _;
-
 /// Everything that can go wrong in the Discord bot.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -139,12 +137,6 @@ impl Error {
 /// The glyph put in front of error text when the guild has no `RIPLink` emoji (fix D2).
 pub const FALLBACK_ERROR_EMOJI: &str = "\u{1F44E}";
 
-/// A short random id joining a user's error message to the log line with the full error.
-pub fn reference_id() -> String {
-    let n: u32 = rand::thread_rng().r#gen();
-    format!("{n:08x}")
-}
-
 /// The text a user sees for `error`: the error emoji (`<:RIPLink:id>` or the fallback), the
 /// class in backticks, the message when it is meant for users, and the reference id.
 /// Permission refusals show the plain message after the emoji (the later upstream style).
@@ -186,6 +178,5 @@ mod tests {
         let text = user_message(&e, None, "0000abcd");
         assert!(text.starts_with(FALLBACK_ERROR_EMOJI));
         assert!(!text.contains("secret detail"));
-        assert_eq!(reference_id().len(), 8);
     }
 }

@@ -504,7 +504,7 @@ pub(crate) async fn verify_status(ctx: &Ctx) -> Result<()> {
     let text = match verify_text(ctx).await {
         Ok(text) => text,
         Err(e) => {
-            let reference = crate::errors::reference_id();
+            let reference = sahasrahbot_core::reference::reference_id();
             tracing::error!(reference = %reference, error = ?e, "racer verification failed");
             crate::errors::user_message(&e, None, &reference)
         }

@@ -11,6 +11,7 @@ use sahasrahbot_core::db::entities::{
     ranked_choice_candidate as candidates, ranked_choice_election as elections,
     ranked_choice_votes as votes,
 };
+use sahasrahbot_core::reference::reference_id;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, TransactionTrait,
@@ -34,7 +35,7 @@ use super::db_id;
 use crate::Result;
 use crate::context::{Ctx, Options};
 use crate::embeds::alttpr::field;
-use crate::errors::{Error, reference_id, user_message};
+use crate::errors::{Error, user_message};
 
 /// The persistent "End Election" button of election messages.
 pub const END_ELECTION_ID: &str = "sahasrahbot:rankedchoice:end_election";
