@@ -19,5 +19,6 @@ pub mod alttpr;
 pub mod browser;
 pub mod db;
 pub mod discord;
+mod loopback;
 pub mod oauth;
 pub mod racetime;

@@ -17,11 +17,13 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use poem::http::{StatusCode, header};
 use poem::{Body, Request, Response};
 use serde_json::{Value, json};
+
+use crate::loopback::lock;
 
 /// Which provider a code or token belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,12 +57,6 @@ struct World {
 }
 
 type Shared = Arc<Mutex<World>>;
-
-fn lock(world: &Shared) -> MutexGuard<'_, World> {
-    world
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
 
 /// The running fake. Dropping it stops the server.
 #[derive(Debug)]
@@ -96,17 +92,7 @@ impl FakeOAuth {
         }));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
-        let acceptor = poem::listener::TcpAcceptor::from_tokio(listener)?;
-        let ep_world = world.clone();
-        let endpoint = poem::endpoint::make(move |req| {
-            let world = ep_world.clone();
-            async move { route(world, req).await }
-        });
-        let server = tokio::spawn(async move {
-            let _ = poem::Server::new_with_acceptor(acceptor)
-                .run(endpoint)
-                .await;
-        });
+        let server = crate::loopback::serve_on(listener, world.clone(), route)?;
         Ok(Self {
             world,
             addr,

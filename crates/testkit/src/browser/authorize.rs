@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -12,6 +12,7 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::BrowserOptions;
+use crate::loopback::lock;
 use crate::oauth::FakeOAuth;
 
 /// The fake's certificate (CN and SAN `discord.com`), valid until 2126.
@@ -56,10 +57,6 @@ impl Drop for DiscordAuthorize {
     fn drop(&mut self) {
         self.server.abort();
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl DiscordAuthorize {

@@ -13,12 +13,9 @@ use tokio::sync::mpsc;
 
 use super::{FakeDiscordConfig, GatewayStats, RestCall};
 
-pub(crate) type Shared = Arc<Mutex<World>>;
+pub(crate) use crate::loopback::lock;
 
-pub(crate) fn lock(world: &Shared) -> std::sync::MutexGuard<'_, World> {
-    // A panic in a test thread must not hide the world from the rest of the test.
-    world.lock().unwrap_or_else(|e| e.into_inner())
-}
+pub(crate) type Shared = Arc<Mutex<World>>;
 
 /// What the socket task of one connection is told to do.
 #[derive(Debug)]

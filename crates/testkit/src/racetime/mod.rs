@@ -120,17 +120,7 @@ impl FakeRacetime {
         let world: Shared = Arc::new(Mutex::new(world));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
-        let acceptor = poem::listener::TcpAcceptor::from_tokio(listener)?;
-        let ep_world = world.clone();
-        let endpoint = poem::endpoint::make(move |req| {
-            let world = ep_world.clone();
-            async move { server::route(world, req).await }
-        });
-        let server = tokio::spawn(async move {
-            let _ = poem::Server::new_with_acceptor(acceptor)
-                .run(endpoint)
-                .await;
-        });
+        let server = crate::loopback::serve_on(listener, world.clone(), server::route)?;
         Ok(Self {
             world,
             addr,

@@ -12,12 +12,9 @@ use tokio::sync::mpsc;
 
 use super::data::{BotMessage, Conn, EntrantRec, Out, RaceRec, World, default_settings, is_done};
 
-pub(crate) type Shared = Arc<Mutex<World>>;
+pub(crate) use crate::loopback::lock;
 
-pub(crate) fn lock(world: &Shared) -> std::sync::MutexGuard<'_, World> {
-    // A panic in a test thread must not hide the world from the rest of the test.
-    world.lock().unwrap_or_else(|e| e.into_inner())
-}
+pub(crate) type Shared = Arc<Mutex<World>>;
 
 fn json_response(status: StatusCode, body: &Value) -> Response {
     Response::builder()
