@@ -19,8 +19,11 @@ use crate::{Bot, Error, Result, guilds};
 pub const PHISHING_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// The audit-log reason of that timeout.
 pub const PHISHING_REASON: &str = "automated timeout for phishing";
-/// Zip attachments larger than this are not downloaded.
+/// The most of a zip attachment read when its server ignores range requests (Discord's CDN
+/// answers them: then only the end record and the central directory are read).
 pub const MAX_ZIP_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest central directory read from a zip attachment (about 100,000 entries).
+pub const MAX_ZIP_DIRECTORY_BYTES: u64 = 8 * 1024 * 1024;
 /// Members who joined less recently than this are no longer "new".
 const NEW_MEMBER: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
@@ -230,27 +233,107 @@ async fn broken_rules(bot: &Bot, message: &Message) -> Vec<Rule> {
 }
 
 async fn zip_has_rom(bot: &Bot, attachment: &twilight_model::channel::Attachment) -> Result<bool> {
-    if attachment.size > MAX_ZIP_BYTES {
-        return Ok(false);
+    let names = zip_entry_names(&bot.web, &attachment.url, attachment.size).await?;
+    Ok(names
+        .iter()
+        .any(|n| ROMS.iter().any(|ext| n.ends_with(ext))))
+}
+
+/// The entry names of the zip file of `size` bytes at `url`, read with HTTP range requests
+/// (Discord's CDN answers them): the file's last bytes, which hold the end record, then the
+/// central directory if it starts before them. No entry is downloaded, so the size of the
+/// archive does not matter. A server that ignores ranges sends the whole file, which is read
+/// up to [`MAX_ZIP_BYTES`].
+async fn zip_entry_names(web: &reqwest::Client, url: &str, size: u64) -> Result<Vec<String>> {
+    if size == 0 {
+        return Err(Error::Zip("an empty file".to_owned()));
     }
+    let tail_start = size.saturating_sub(crate::zip::END_RECORD_SPAN);
+    let tail = match fetch(web, url, tail_start..size).await? {
+        Fetched::Range(bytes) => bytes,
+        Fetched::Whole(bytes) => return crate::zip::entry_names(&bytes),
+    };
+    let dir = crate::zip::directory(&tail, tail_start)?;
+    let end = dir
+        .offset
+        .checked_add(dir.size)
+        .filter(|&end| end <= size)
+        .ok_or_else(|| Error::Zip("the directory runs past the end of the file".to_owned()))?;
+    if let Some(in_tail) = dir
+        .offset
+        .checked_sub(tail_start)
+        .and_then(|at| usize::try_from(at).ok())
+    {
+        let listing = tail
+            .get(in_tail..)
+            .ok_or_else(|| Error::Zip("the directory runs past the end of the file".to_owned()))?;
+        return crate::zip::names(listing, dir.entries);
+    }
+    if dir.size > MAX_ZIP_DIRECTORY_BYTES {
+        return Err(Error::Zip(format!(
+            "a directory of {} bytes is over the limit",
+            dir.size
+        )));
+    }
+    match fetch(web, url, dir.offset..end).await? {
+        Fetched::Range(listing) => crate::zip::names(&listing, dir.entries),
+        Fetched::Whole(bytes) => crate::zip::entry_names(&bytes),
+    }
+}
+
+/// What a range request brought back.
+enum Fetched {
+    /// The bytes asked for (206 Partial Content).
+    Range(Vec<u8>),
+    /// The whole file: the server ignored the range (200).
+    Whole(Vec<u8>),
+}
+
+/// Asks for bytes `range` of `url`.
+async fn fetch(web: &reqwest::Client, url: &str, range: std::ops::Range<u64>) -> Result<Fetched> {
     let fail = |reason: String| Error::Download {
         what: "a zip attachment",
         reason,
     };
-    let bytes = bot
-        .web
-        .get(&attachment.url)
+    let response = web
+        .get(url)
+        .header(
+            reqwest::header::RANGE,
+            format!("bytes={}-{}", range.start, range.end.saturating_sub(1)),
+        )
         .send()
         .await
         .and_then(reqwest::Response::error_for_status)
-        .map_err(|e| fail(e.to_string()))?
-        .bytes()
-        .await
         .map_err(|e| fail(e.to_string()))?;
-    let names = crate::zip::entry_names(&bytes)?;
-    Ok(names
-        .iter()
-        .any(|n| ROMS.iter().any(|ext| n.ends_with(ext))))
+    let partial = response.status() == reqwest::StatusCode::PARTIAL_CONTENT;
+    let cap = if partial {
+        range.end - range.start
+    } else {
+        MAX_ZIP_BYTES
+    };
+    let bytes = read_capped(response, cap).await.map_err(fail)?;
+    if !partial {
+        return Ok(Fetched::Whole(bytes));
+    }
+    if bytes.len() as u64 != cap {
+        return Err(fail(format!("asked for {cap} bytes, got {}", bytes.len())));
+    }
+    Ok(Fetched::Range(bytes))
+}
+
+/// The body of `response`, refused once it is longer than `cap` bytes.
+async fn read_capped(
+    mut response: reqwest::Response,
+    cap: u64,
+) -> std::result::Result<Vec<u8>, String> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
+        if (body.len() + chunk.len()) as u64 > cap {
+            return Err(format!("more than {cap} bytes"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Applies the rules to a guild message; what fails is logged.

@@ -30,32 +30,63 @@ fn usize_of(n: u64) -> Result<usize> {
     usize::try_from(n).map_err(|_| Error::Zip("offset out of range".to_owned()))
 }
 
-/// The names of every entry of the archive `bytes`, in directory order.
+/// The longest the end of an archive can be that holds its end record: 22 bytes plus a
+/// comment of at most 65535 bytes.
+pub const END_RECORD_SPAN: u64 = 22 + 0xffff;
+
+/// Where an archive's central directory is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Directory {
+    /// Its offset from the start of the archive.
+    pub offset: u64,
+    /// Its length in bytes.
+    pub size: u64,
+    /// How many entries it lists.
+    pub entries: u64,
+}
+
+/// Finds the central directory from the end of an archive: `tail` is the archive's last
+/// bytes (the whole archive, or at least its last [`END_RECORD_SPAN`] bytes), starting at
+/// offset `tail_start` of the archive.
 ///
 /// # Errors
-/// [`Error::Zip`] when there is no end-of-central-directory record or the directory runs
-/// past the end of the data.
-pub fn entry_names(bytes: &[u8]) -> Result<Vec<String>> {
-    // The end record is 22 bytes plus a comment of at most 65535 bytes.
-    let earliest = bytes.len().saturating_sub(22 + 0xffff);
-    let eocd = (earliest..=bytes.len().saturating_sub(22))
+/// [`Error::Zip`] when there is no end record, or a zip64 end record is missing or lies
+/// before `tail`.
+pub fn directory(tail: &[u8], tail_start: u64) -> Result<Directory> {
+    let earliest = tail.len().saturating_sub(usize_of(END_RECORD_SPAN)?);
+    let eocd = (earliest..=tail.len().saturating_sub(22))
         .rev()
-        .find(|&at| u32_at(bytes, at).is_ok_and(|sig| sig == EOCD))
+        .find(|&at| u32_at(tail, at).is_ok_and(|sig| sig == EOCD))
         .ok_or_else(|| Error::Zip("no end of central directory".to_owned()))?;
-    let mut entries = u64::from(u16_at(bytes, eocd + 10)?);
-    let mut offset = u64::from(u32_at(bytes, eocd + 16)?);
-    if (entries == 0xffff || offset == 0xffff_ffff)
-        && eocd >= 20
-        && u32_at(bytes, eocd - 20)? == ZIP64_LOCATOR
-    {
-        let record = usize_of(u64_at(bytes, eocd - 20 + 8)?)?;
-        if u32_at(bytes, record)? != ZIP64_EOCD {
+    let mut dir = Directory {
+        entries: u64::from(u16_at(tail, eocd + 10)?),
+        size: u64::from(u32_at(tail, eocd + 12)?),
+        offset: u64::from(u32_at(tail, eocd + 16)?),
+    };
+    let zip64 = dir.entries == 0xffff || dir.size == 0xffff_ffff || dir.offset == 0xffff_ffff;
+    if zip64 && eocd >= 20 && u32_at(tail, eocd - 20)? == ZIP64_LOCATOR {
+        let record = u64_at(tail, eocd - 20 + 8)?
+            .checked_sub(tail_start)
+            .ok_or_else(|| Error::Zip("zip64 end record before the data read".to_owned()))?;
+        let record = usize_of(record)?;
+        if u32_at(tail, record)? != ZIP64_EOCD {
             return Err(Error::Zip("bad zip64 end record".to_owned()));
         }
-        entries = u64_at(bytes, record + 32)?;
-        offset = u64_at(bytes, record + 48)?;
+        dir = Directory {
+            entries: u64_at(tail, record + 32)?,
+            size: u64_at(tail, record + 40)?,
+            offset: u64_at(tail, record + 48)?,
+        };
     }
-    let mut at = usize_of(offset)?;
+    Ok(dir)
+}
+
+/// The names of the first `entries` entries of the central directory `bytes`, in order.
+///
+/// # Errors
+/// [`Error::Zip`] when an entry is not where the previous one ends or runs past the end.
+pub fn names(bytes: &[u8], entries: u64) -> Result<Vec<String>> {
+    let mut at = 0;
     let mut names = Vec::new();
     for _ in 0..entries {
         if u32_at(bytes, at)? != CENTRAL_HEADER {
@@ -73,9 +104,64 @@ pub fn entry_names(bytes: &[u8]) -> Result<Vec<String>> {
     Ok(names)
 }
 
+/// The names of every entry of the archive `bytes`, in directory order.
+///
+/// # Errors
+/// [`Error::Zip`] when there is no end-of-central-directory record or the directory runs
+/// past the end of the data.
+pub fn entry_names(bytes: &[u8]) -> Result<Vec<String>> {
+    let dir = directory(bytes, 0)?;
+    let start = usize_of(dir.offset)?;
+    let listing = bytes
+        .get(start..)
+        .ok_or_else(|| Error::Zip(format!("no directory entry at byte {start}")))?;
+    names(listing, dir.entries)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const WITH_ROM: &[u8] = include_bytes!("../tests/fixtures/with_rom.zip");
+
+    #[test]
+    fn names_come_from_the_whole_archive_or_from_its_end_alone() {
+        let all = entry_names(WITH_ROM).unwrap();
+        assert_eq!(all, ["readme.txt", "game/Zelda no Densetsu.sfc"]);
+        let dir = directory(WITH_ROM, 0).unwrap();
+        assert_eq!(dir.entries, 2);
+        assert!(dir.offset + dir.size < WITH_ROM.len() as u64);
+        // Only the directory and the end record, read at their offset in the file.
+        let start = usize::try_from(dir.offset).unwrap();
+        let tail = &WITH_ROM[start..];
+        assert_eq!(directory(tail, dir.offset).unwrap(), dir);
+        assert_eq!(names(tail, dir.entries).unwrap(), all);
+        // The end record alone: the directory is found, but lies before the bytes read.
+        let end_start = usize::try_from(dir.offset + dir.size).unwrap();
+        let end = &WITH_ROM[end_start..];
+        let found = directory(end, dir.offset + dir.size).unwrap();
+        assert_eq!(found, dir);
+    }
+
+    #[test]
+    fn a_zip64_record_before_the_bytes_read_is_an_error() {
+        // A zip64 end record at 0, its locator, and an end record pointing to them.
+        let mut archive = Vec::new();
+        archive.extend_from_slice(&ZIP64_EOCD.to_le_bytes());
+        archive.extend_from_slice(&[0; 52]);
+        archive.extend_from_slice(&ZIP64_LOCATOR.to_le_bytes());
+        archive.extend_from_slice(&[0; 4]);
+        archive.extend_from_slice(&0_u64.to_le_bytes());
+        archive.extend_from_slice(&[1, 0, 0, 0]);
+        archive.extend_from_slice(&EOCD.to_le_bytes());
+        archive.extend_from_slice(&[0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+        archive.extend_from_slice(&[0xff; 8]);
+        archive.extend_from_slice(&[0, 0]);
+        assert!(directory(&archive, 0).is_ok());
+        let tail = &archive[56..];
+        let err = directory(tail, 56).unwrap_err().to_string();
+        assert!(err.contains("before the data read"), "{err}");
+    }
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {

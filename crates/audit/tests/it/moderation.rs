@@ -170,6 +170,129 @@ async fn phishing_links_are_removed_and_their_author_timed_out() {
     );
 }
 
+/// A zip archive of `entries`, stored without compression. CRCs are left at 0: the bot reads
+/// only the central directory's names.
+fn stored_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let u16_le = |n: usize| u16::try_from(n).expect("fits a zip field").to_le_bytes();
+    let u32_le = |n: usize| u32::try_from(n).expect("fits a zip field").to_le_bytes();
+    let mut archive = Vec::new();
+    let mut directory = Vec::new();
+    for (name, data) in entries {
+        let offset = archive.len();
+        archive.extend_from_slice(&0x0403_4b50_u32.to_le_bytes());
+        // Version needed, flags, method (stored), time, date, CRC.
+        archive.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        archive.extend_from_slice(&u32_le(data.len()));
+        archive.extend_from_slice(&u32_le(data.len()));
+        archive.extend_from_slice(&u16_le(name.len()));
+        archive.extend_from_slice(&[0, 0]);
+        archive.extend_from_slice(name.as_bytes());
+        archive.extend_from_slice(data);
+        directory.extend_from_slice(&0x0201_4b50_u32.to_le_bytes());
+        // Version made by, version needed, flags, method, time, date, CRC.
+        directory.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        directory.extend_from_slice(&u32_le(data.len()));
+        directory.extend_from_slice(&u32_le(data.len()));
+        directory.extend_from_slice(&u16_le(name.len()));
+        // Extra and comment lengths, disk, internal and external attributes.
+        directory.extend_from_slice(&[0; 12]);
+        directory.extend_from_slice(&u32_le(offset));
+        directory.extend_from_slice(name.as_bytes());
+    }
+    let directory_offset = archive.len();
+    archive.extend_from_slice(&directory);
+    archive.extend_from_slice(&0x0605_4b50_u32.to_le_bytes());
+    archive.extend_from_slice(&[0, 0, 0, 0]);
+    archive.extend_from_slice(&u16_le(entries.len()));
+    archive.extend_from_slice(&u16_le(entries.len()));
+    archive.extend_from_slice(&u32_le(directory.len()));
+    archive.extend_from_slice(&u32_le(directory_offset));
+    archive.extend_from_slice(&[0, 0]);
+    archive
+}
+
+/// 70 MiB of padding, more than the bot ever downloads of one file.
+fn padding() -> Vec<u8> {
+    vec![0; 70 << 20]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_zip_of_any_size_is_inspected_through_its_directory_alone() {
+    let h = start().await;
+    let padding = padding();
+    let with_rom = stored_zip(&[("music.bin", &padding), ("Zelda.sfc", b"\0\0")]);
+    let without_rom = stored_zip(&[("music.bin", &padding), ("notes.txt", b"hi")]);
+    let total = (with_rom.len() + without_rom.len()) as u64;
+    let with_rom = h.fake.add_attachment("big.zip", &with_rom);
+    let without_rom = h.fake.add_attachment("big-clean.zip", &without_rom);
+    let fine = h
+        .fake
+        .send_message(&FakeMessage::new(&regular(), "music").attach(without_rom));
+    let zipped = h
+        .fake
+        .send_message(&FakeMessage::new(&regular(), "a big pack").attach(with_rom));
+    let calls = wait_warning(&h, "a ROM was detected in the zip archive").await;
+    assert!(deleted(&calls, zipped));
+    tokio::time::sleep(QUIET).await;
+    let calls = actions(&h);
+    assert!(!deleted(&calls, fine));
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    // The end of each file (at most 64 KiB and 22 bytes) held its directory.
+    let served = h.fake.cdn_bytes_served();
+    assert!(
+        served <= 2 * (22 + 0xffff),
+        "{served} of {total} bytes downloaded"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_directory_before_the_last_64_kib_is_fetched_on_its_own() {
+    let h = start().await;
+    // The ROM's entry comes first; 70 KiB of entry names put it before the file's last 64 KiB.
+    let long_names: Vec<String> = (0..700).map(|i| format!("{i:0>96}.txt")).collect();
+    let padding = padding();
+    let mut entries: Vec<(&str, &[u8])> = vec![("music.bin", &padding), ("Zelda.smc", b"\0")];
+    entries.extend(long_names.iter().map(|n| (n.as_str(), &b""[..])));
+    let archive = stored_zip(&entries);
+    let attachment = h.fake.add_attachment("many.zip", &archive);
+    let zipped = h
+        .fake
+        .send_message(&FakeMessage::new(&regular(), "many files").attach(attachment));
+    let calls = wait_warning(&h, "a ROM was detected in the zip archive").await;
+    assert!(deleted(&calls, zipped));
+    let served = h.fake.cdn_bytes_served();
+    assert!(served < 200 * 1024, "{served} of {} bytes", archive.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_range_support_small_zips_are_read_whole_and_large_ones_left() {
+    let h = start().await;
+    h.fake.set_cdn_ranges(false);
+    let small = h
+        .fake
+        .add_attachment("pack.zip", include_bytes!("../fixtures/with_rom.zip"));
+    let padding = padding();
+    let large = h.fake.add_attachment(
+        "big.zip",
+        &stored_zip(&[("music.bin", &padding), ("Zelda.sfc", b"\0")]),
+    );
+    let left = h
+        .fake
+        .send_message(&FakeMessage::new(&regular(), "a big pack").attach(large));
+    let zipped = h
+        .fake
+        .send_message(&FakeMessage::new(&regular(), "a pack").attach(small));
+    let calls = wait_warning(&h, "a ROM was detected in the zip archive").await;
+    assert!(deleted(&calls, zipped));
+    tokio::time::sleep(QUIET).await;
+    let calls = actions(&h);
+    assert!(
+        !deleted(&calls, left),
+        "a file over the limit is not inspected"
+    );
+    assert_eq!(calls.len(), 2, "{calls:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn roms_and_zips_holding_roms_are_removed() {
     let h = start().await;

@@ -427,6 +427,17 @@ impl FakeDiscord {
         }
     }
 
+    /// Turns the CDN's answers to `Range` requests on or off (off: every file is sent
+    /// whole, as by a server without range support).
+    pub fn set_cdn_ranges(&self, on: bool) {
+        lock(&self.world).cdn_ranges = on;
+    }
+
+    /// How many bytes of attachments the CDN has sent so far.
+    pub fn cdn_bytes_served(&self) -> u64 {
+        lock(&self.world).cdn_bytes_served
+    }
+
     /// Like [`FakeDiscord::slash_command`], with `attachments` in `data.resolved` (an
     /// attachment option's value is the attachment's id as a string).
     pub fn slash_command_with_attachments(

@@ -53,6 +53,10 @@ pub(crate) struct World {
     stats: GatewayStats,
     command_ids: HashMap<String, u64>,
     pub(crate) attachments: HashMap<String, Vec<u8>>,
+    /// Whether the CDN answers `Range` requests (it does unless a test turns it off).
+    pub(crate) cdn_ranges: bool,
+    /// Body bytes the CDN has sent.
+    pub(crate) cdn_bytes_served: u64,
     /// Invite code → the invited guild's (id, name).
     pub(crate) invites: HashMap<String, (u64, String)>,
     /// Messages `GET /channels/{c}/messages` lists, newest first.
@@ -94,6 +98,8 @@ impl World {
             stats: GatewayStats::default(),
             command_ids: HashMap::new(),
             attachments: HashMap::new(),
+            cdn_ranges: true,
+            cdn_bytes_served: 0,
             invites: HashMap::new(),
             channel_messages: HashMap::new(),
             overwrites: HashMap::new(),
@@ -400,19 +406,65 @@ fn parse_body(bytes: &[u8]) -> Value {
     Value::String(text.into_owned())
 }
 
+/// Serves attachment `id` like Discord's CDN: whole, or one byte range of `Range: bytes=a-b`,
+/// `bytes=a-` or `bytes=-n` (206 with `Content-Range`; 416 when it is past the end), unless
+/// ranges were turned off. Counts the body bytes it sends.
+fn cdn(world: &Shared, id: &str, range: Option<&str>) -> Response {
+    let mut w = lock(world);
+    let Some(content) = w.attachments.get(id) else {
+        return empty(StatusCode::NOT_FOUND);
+    };
+    let len = content.len() as u64;
+    // `Some((from, to))` for a single range that parses; anything else is ignored, as
+    // servers do, and the file is sent whole.
+    let wanted = range
+        .filter(|_| w.cdn_ranges)
+        .and_then(|r| r.strip_prefix("bytes="))
+        .filter(|r| !r.contains(','))
+        .and_then(|r| r.split_once('-'))
+        .and_then(
+            |(from, to)| match (from.parse::<u64>(), to.parse::<u64>()) {
+                (Ok(from), Ok(to)) => Some((from, to.min(len.saturating_sub(1)))),
+                (Ok(from), Err(_)) if to.is_empty() => Some((from, len.saturating_sub(1))),
+                (Err(_), Ok(n)) if from.is_empty() => {
+                    Some((len.saturating_sub(n), len.saturating_sub(1)))
+                }
+                _ => None,
+            },
+        );
+    let (body, content_range) = match wanted {
+        None => (content.clone(), None),
+        Some((from, to)) if from <= to && to < len => (
+            content[from as usize..=to as usize].to_vec(),
+            Some(format!("bytes {from}-{to}/{len}")),
+        ),
+        Some(_) => {
+            return Response::builder()
+                .status(StatusCode::RANGE_NOT_SATISFIABLE)
+                .header("Content-Range", format!("bytes */{len}"))
+                .finish();
+        }
+    };
+    w.cdn_bytes_served += body.len() as u64;
+    match content_range {
+        Some(range) => Response::builder()
+            .status(StatusCode::PARTIAL_CONTENT)
+            .header("Content-Range", range)
+            .content_type("application/octet-stream")
+            .body(body),
+        None => Response::builder()
+            .status(StatusCode::OK)
+            .content_type("application/octet-stream")
+            .body(body),
+    }
+}
+
 pub(crate) async fn route(world: Shared, mut req: Request) -> Response {
     let full_path = req.uri().path().to_owned();
     if let Some(rest) = full_path.strip_prefix("/attachments/") {
         // CDN-like static files: `/attachments/{id}/{filename}`.
         let id = rest.split('/').next().unwrap_or("");
-        let w = lock(&world);
-        return match w.attachments.get(id) {
-            Some(content) => Response::builder()
-                .status(StatusCode::OK)
-                .content_type("application/octet-stream")
-                .body(content.clone()),
-            None => empty(StatusCode::NOT_FOUND),
-        };
+        return cdn(&world, id, req.header("Range"));
     }
     let Some(path) = full_path.strip_prefix("/api/v10") else {
         return gateway(world, req).await;
