@@ -41,18 +41,16 @@ pub(crate) fn login(
         ));
     }
     let redirect = session::safe_return_path(session.get::<String>(RETURN_PATH_KEY));
-    let state = session::random_token(32);
     session.set(REDIRECT_KEY, redirect);
-    session.set(STATE_KEY, state.clone());
-    let mut url = url::Url::parse(&config.discord_authorize_url)
-        .map_err(|e| WebError::Internal(format!("discord authorize URL: {e}")))?;
-    url.query_pairs_mut()
-        .append_pair("response_type", "code")
-        .append_pair("client_id", &config.discord_client_id)
-        .append_pair("redirect_uri", &config.discord_redirect_uri())
-        .append_pair("scope", "identify")
-        .append_pair("state", &state);
-    Ok(found(url.as_str()))
+    let url = session::authorize_url(
+        session,
+        STATE_KEY,
+        &config.discord_authorize_url,
+        &config.discord_client_id,
+        &config.discord_redirect_uri(),
+        "identify",
+    )?;
+    Ok(found(&url))
 }
 
 /// The query of Discord's redirect back to us.
@@ -80,8 +78,7 @@ pub(crate) async fn callback(
     state: Data<&AppState>,
     Query(query): Query<CallbackQuery>,
 ) -> Result<Response, WebError> {
-    let expected: Option<String> = session.get(STATE_KEY);
-    session.remove(STATE_KEY);
+    let state_ok = session::take_state_matches(session, STATE_KEY, query.state.as_deref());
     let fail = |status: StatusCode, message: String| -> Result<Response, WebError> {
         session.remove(REDIRECT_KEY);
         Err(oauth_error(status, message))
@@ -100,10 +97,6 @@ pub(crate) async fn callback(
             format!("An OAuth error occurred: {description}"),
         );
     }
-    let state_ok = match (expected.as_deref(), query.state.as_deref()) {
-        (Some(e), Some(g)) => session::constant_time_eq(e.as_bytes(), g.as_bytes()),
-        _ => false,
-    };
     if !state_ok {
         return fail(
             StatusCode::BAD_REQUEST,

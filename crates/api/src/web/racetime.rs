@@ -71,17 +71,15 @@ pub(crate) fn initiate(
             "Linking a racetime.gg account is not set up on this site yet.",
         ));
     }
-    let state = session::random_token(32);
-    session.set(STATE_KEY, state.clone());
-    let mut url = url::Url::parse(&format!("{}/o/authorize", config.racetime_url))
-        .map_err(|e| WebError::Internal(format!("racetime.gg URL: {e}")))?;
-    url.query_pairs_mut()
-        .append_pair("client_id", &config.racetime_client_id)
-        .append_pair("response_type", "code")
-        .append_pair("scope", "read")
-        .append_pair("redirect_uri", &config.racetime_redirect_uri())
-        .append_pair("state", &state);
-    Ok(found(url.as_str()))
+    let url = session::authorize_url(
+        session,
+        STATE_KEY,
+        &format!("{}/o/authorize", config.racetime_url),
+        &config.racetime_client_id,
+        &config.racetime_redirect_uri(),
+        "read",
+    )?;
+    Ok(found(&url))
 }
 
 /// racetime.gg's redirect back.
@@ -102,13 +100,7 @@ pub(crate) async fn verify_return(
     Query(query): Query<ReturnQuery>,
 ) -> Result<Response, WebError> {
     let user = session::require_user(session, req)?;
-    let expected: Option<String> = session.get(STATE_KEY);
-    session.remove(STATE_KEY);
-    let state_ok = match (expected.as_deref(), query.state.as_deref()) {
-        (Some(e), Some(g)) => session::constant_time_eq(e.as_bytes(), g.as_bytes()),
-        _ => false,
-    };
-    if !state_ok {
+    if !session::take_state_matches(session, STATE_KEY, query.state.as_deref()) {
         return Err(WebError::bad_request(
             "The racetime.gg link could not be verified (state mismatch). Please start again.",
         ));

@@ -126,6 +126,40 @@ pub(crate) fn random_token(n: usize) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// The start of an OAuth2 code flow: a fresh `state`, kept in the session under `key`, and
+/// the address of `authorize_url` with the flow's parameters, to redirect the browser to.
+pub(crate) fn authorize_url(
+    session: &Session,
+    key: &str,
+    authorize_url: &str,
+    client_id: &str,
+    redirect_uri: &str,
+    scope: &str,
+) -> Result<String, WebError> {
+    let state = random_token(32);
+    session.set(key, state.clone());
+    let mut url = url::Url::parse(authorize_url)
+        .map_err(|e| WebError::Internal(format!("authorize URL {authorize_url:?}: {e}")))?;
+    url.query_pairs_mut()
+        .append_pair("response_type", "code")
+        .append_pair("client_id", client_id)
+        .append_pair("redirect_uri", redirect_uri)
+        .append_pair("scope", scope)
+        .append_pair("state", &state);
+    Ok(url.into())
+}
+
+/// Whether `returned` is the `state` kept under `key` by [`authorize_url`]. The kept state is
+/// removed either way: it serves one return only.
+pub(crate) fn take_state_matches(session: &Session, key: &str, returned: Option<&str>) -> bool {
+    let expected: Option<String> = session.get(key);
+    session.remove(key);
+    match (expected.as_deref(), returned) {
+        (Some(e), Some(r)) => constant_time_eq(e.as_bytes(), r.as_bytes()),
+        _ => false,
+    }
+}
+
 /// The session's CSRF token, made on first use.
 pub(crate) fn csrf_token(session: &Session) -> String {
     if let Some(token) = session.get::<String>(CSRF_KEY) {
