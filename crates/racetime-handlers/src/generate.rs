@@ -119,6 +119,18 @@ pub(crate) async fn alttpr_mystery(
     Ok((seed, roll.custom_instructions.clone()))
 }
 
+/// The usual end of a roll: `info` as the bot's race info, the seed's `url` in chat, then
+/// "Seed rolling complete".
+pub(crate) fn announce_seed(
+    room: &sahasrahbot_racetime::Room,
+    info: String,
+    url: &str,
+) -> sahasrahbot_racetime::Result<()> {
+    room.set_bot_raceinfo(info)?;
+    room.send_message(url)?;
+    room.send_message(crate::core::texts::DONE)
+}
+
 /// `a/b/c/d/e` from a file-select code.
 pub(crate) fn code_slash(seed: &GeneratedSeed) -> String {
     seed.code.as_deref().unwrap_or_default().join("/")

@@ -8,9 +8,9 @@ use sahasrahbot_core::presets::Game;
 use sahasrahbot_core::presets::alttpr::AlttprOptions;
 use sahasrahbot_racetime::{ArgValue, ChatMessage, Commands, HandlerResult, Invocation, Room};
 
-use crate::core::texts::{DONE, GENERATING, NO_PRESET};
+use crate::core::texts::{GENERATING, NO_PRESET};
 use crate::core::{Category, Intro, RoomHandler};
-use crate::generate::{self, code_slash, user_facing};
+use crate::generate::{self, announce_seed, code_slash, user_facing};
 use crate::ports::SpoilerKind;
 use crate::spoiler::schedule_spoiler_race;
 
@@ -105,14 +105,8 @@ async fn roll_preset<C: Category>(
         Ok(seed) => seed,
         Err(e) => return plain_or_raise(room, e),
     };
-    room.set_bot_raceinfo(format!(
-        "{} - {} - ({})",
-        roll.preset,
-        seed.url,
-        code_slash(&seed)
-    ))?;
-    room.send_message(seed.url.clone())?;
-    room.send_message(DONE)?;
+    let info = format!("{} - {} - ({})", roll.preset, seed.url, code_slash(&seed));
+    announce_seed(room, info, &seed.url)?;
     Ok(true)
 }
 
@@ -332,20 +326,17 @@ async fn mystery<C: Category>(
             Err(e) => return plain_or_raise(&room, e),
         };
         let code = code_slash(&seed);
-        match instructions {
+        let info = match instructions {
             Some(text) => {
                 room.send_message(format!("Instructions: {text}"))?;
-                room.set_bot_raceinfo(format!(
+                format!(
                     "Instructions: {text} - mystery {weightset} - {} - ({code})",
                     seed.url
-                ))?;
+                )
             }
-            None => {
-                room.set_bot_raceinfo(format!("mystery {weightset} - {} - ({code})", seed.url))?
-            }
-        }
-        room.send_message(seed.url.clone())?;
-        room.send_message(DONE)?;
+            None => format!("mystery {weightset} - {} - ({code})", seed.url),
+        };
+        announce_seed(&room, info, &seed.url)?;
         Ok(true)
     })
     .await

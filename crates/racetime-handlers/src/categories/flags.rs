@@ -7,6 +7,7 @@ use sahasrahbot_seedgen::providers::local::{self, Z2R_PRESETS};
 
 use crate::core::texts::DONE;
 use crate::core::{Category, RoomHandler};
+use crate::generate::announce_seed;
 
 const NO_FLAGS: &str = "You must specify a set of flags!";
 
@@ -49,9 +50,7 @@ async fn seed_and_flags<C: Category>(
     text: String,
 ) -> HandlerResult {
     h.guarded_roll(room, &inv.message, || async {
-        room.set_bot_raceinfo(text.clone())?;
-        room.send_message(text.clone())?;
-        room.send_message(DONE)?;
+        announce_seed(room, text.clone(), &text)?;
         Ok(true)
     })
     .await
@@ -208,9 +207,7 @@ impl Category for Ff1r {
             h.guarded_roll(&room, &inv.message, || async {
                 let seed = format!("{:08X}", rand::thread_rng().r#gen::<u32>());
                 let new_url = ff1r_url(&url, &seed).map_err(|e| e.to_string())?;
-                room.set_bot_raceinfo(new_url.clone())?;
-                room.send_message(new_url)?;
-                room.send_message(DONE)?;
+                announce_seed(&room, new_url.clone(), &new_url)?;
                 Ok(true)
             })
             .await

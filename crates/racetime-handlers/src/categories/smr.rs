@@ -6,15 +6,16 @@ use std::sync::Arc;
 use rand::seq::SliceRandom;
 use sahasrahbot_core::presets::Game;
 use sahasrahbot_racetime::{Commands, HandlerResult, Invocation, Room};
-use sahasrahbot_seedgen::Surface;
 use sahasrahbot_seedgen::providers::SeedProvider;
 use sahasrahbot_seedgen::providers::dash::DashRequest;
 use sahasrahbot_seedgen::providers::varia::VariaRequest;
 use sahasrahbot_seedgen::providers::varia_presets::{self, ChoozoOptions};
+use sahasrahbot_seedgen::{GeneratedSeed, Surface};
 
 use super::smz3::multiworld;
-use crate::core::texts::{DONE, GENERATING};
+use crate::core::texts::GENERATING;
 use crate::core::{Category, RoomHandler};
+use crate::generate::announce_seed;
 
 /// Super Metroid Randomizer.
 #[derive(Debug)]
@@ -99,6 +100,29 @@ pub fn choozo_request(args: &[String]) -> Result<VariaRequest, String> {
     varia_presets::choozo(&options, true).map_err(refusal)
 }
 
+/// A VARIA seed for `request`, or `None` when VARIA fails: the room is then told why, after
+/// `error_prefix`.
+async fn varia_seed(
+    h: &RoomHandler<Smr>,
+    room: &Room,
+    request: &VariaRequest,
+    error_prefix: &str,
+) -> sahasrahbot_racetime::Result<Option<GeneratedSeed>> {
+    match h
+        .services()
+        .seedgen
+        .varia
+        .generate(request, Some(Surface::Racetime))
+        .await
+    {
+        Ok(seed) => Ok(Some(seed)),
+        Err(e) => {
+            room.send_message(format!("{error_prefix}{e}"))?;
+            Ok(None)
+        }
+    }
+}
+
 async fn choozorace(h: Arc<RoomHandler<Smr>>, room: Room, inv: Invocation) -> HandlerResult {
     h.guarded_roll(&room, &inv.message, || async {
         let request = match choozo_request(&inv.args) {
@@ -109,26 +133,15 @@ async fn choozorace(h: Arc<RoomHandler<Smr>>, room: Room, inv: Invocation) -> Ha
             }
         };
         room.send_message(GENERATING)?;
-        let seed = match h
-            .services()
-            .seedgen
-            .varia
-            .generate(&request, Some(Surface::Racetime))
-            .await
-        {
-            Ok(s) => s,
-            Err(e) => {
-                room.send_message(format!("Error: {e}"))?;
-                return Ok(false);
-            }
+        let Some(seed) = varia_seed(&h, &room, &request, "Error: ").await? else {
+            return Ok(false);
         };
-        room.set_bot_raceinfo(format!(
+        let info = format!(
             "Super Metroid Choozo Randomizer - {} - {}",
             seed.url,
             inv.args.join(" ")
-        ))?;
-        room.send_message(seed.url.clone())?;
-        room.send_message(DONE)?;
+        );
+        announce_seed(&room, info, &seed.url)?;
         if inv.args.get(4).is_some_and(|e| e == "RandomEscape") {
             room.send_message("Don't forget to disable screen shake during escape.")?;
         }
@@ -161,27 +174,16 @@ async fn league_playoff(h: Arc<RoomHandler<Smr>>, room: Room, inv: Invocation) -
                 return Ok(false);
             }
         };
-        let seed = match h
-            .services()
-            .seedgen
-            .varia
-            .generate(&request, Some(Surface::Racetime))
-            .await
-        {
-            Ok(s) => s,
-            Err(e) => {
-                room.send_message(e.to_string())?;
-                return Ok(false);
-            }
+        let Some(seed) = varia_seed(&h, &room, &request, "").await? else {
+            return Ok(false);
         };
-        room.set_bot_raceinfo(format!(
+        let info = format!(
             "Super Metroid League Playoffs - {} - {} - {}",
             inv.args.first().map_or("", String::as_str),
             seed.url,
             inv.args.join(", ")
-        ))?;
-        room.send_message(seed.url.clone())?;
-        room.send_message(DONE)?;
+        );
+        announce_seed(&room, info, &seed.url)?;
         Ok(true)
     })
     .await
@@ -214,12 +216,8 @@ async fn totalrace(h: Arc<RoomHandler<Smr>>, room: Room, inv: Invocation) -> Han
             .await
             .map_err(crate::Error::from)?;
         let code = seed.code.as_deref().unwrap_or_default().join("");
-        room.set_bot_raceinfo(format!(
-            "SM Total Randomizer - {name} - {} - ({code})",
-            seed.url
-        ))?;
-        room.send_message(seed.url.clone())?;
-        room.send_message(DONE)?;
+        let info = format!("SM Total Randomizer - {name} - {} - ({code})", seed.url);
+        announce_seed(&room, info, &seed.url)?;
         Ok(true)
     })
     .await
@@ -238,22 +236,14 @@ async fn varia(h: Arc<RoomHandler<Smr>>, room: Room, inv: Invocation) -> Handler
             race: true,
             settings: None,
         };
-        let seed = match h
-            .services()
-            .seedgen
-            .varia
-            .generate(&request, Some(Surface::Racetime))
-            .await
-        {
-            Ok(s) => s,
-            Err(e) => {
-                room.send_message(e.to_string())?;
-                return Ok(false);
-            }
+        let Some(seed) = varia_seed(&h, &room, &request, "").await? else {
+            return Ok(false);
         };
-        room.set_bot_raceinfo(format!("{settings} / {skills} - {}", seed.url))?;
-        room.send_message(seed.url.clone())?;
-        room.send_message(DONE)?;
+        announce_seed(
+            &room,
+            format!("{settings} / {skills} - {}", seed.url),
+            &seed.url,
+        )?;
         Ok(true)
     })
     .await
@@ -298,9 +288,11 @@ async fn dash(h: Arc<RoomHandler<Smr>>, room: Room, inv: Invocation) -> HandlerR
                 return Ok(false);
             }
         };
-        room.set_bot_raceinfo(format!("SM Dash Randomizer - {}", seed.url))?;
-        room.send_message(seed.url.clone())?;
-        room.send_message(DONE)?;
+        announce_seed(
+            &room,
+            format!("SM Dash Randomizer - {}", seed.url),
+            &seed.url,
+        )?;
         Ok(true)
     })
     .await

@@ -13,9 +13,9 @@ use sahasrahbot_seedgen::providers::SeedProvider;
 use sahasrahbot_seedgen::providers::samus::{SamusGame, SamusRequest};
 
 use super::alttpr::plain_or_raise;
-use crate::core::texts::{DONE, GENERATING, NO_PRESET};
+use crate::core::texts::{GENERATING, NO_PRESET};
 use crate::core::{Category, RoomHandler};
-use crate::generate::{ThreadRng, load_preset};
+use crate::generate::{ThreadRng, announce_seed, load_preset};
 use crate::spoiler::schedule_spoiler_race;
 
 /// SM + ALTTP combo randomizer.
@@ -94,9 +94,7 @@ pub(crate) async fn preset_cmd<C: Category>(
                 "The spoiler log for this race will be sent after the race begins in this room.  A {studytime}s countdown timer at that time will begin."
             ))?;
         } else {
-            room.set_bot_raceinfo(format!("{name} - {} - ({code})", seed.url))?;
-            room.send_message(seed.url.clone())?;
-            room.send_message(DONE)?;
+            announce_seed(&room, format!("{name} - {} - ({code})", seed.url), &seed.url)?;
         }
         Ok(true)
     })
