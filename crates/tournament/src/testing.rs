@@ -11,7 +11,7 @@
 //!   the live-qualifier event.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::Mutex;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -22,13 +22,8 @@ use sahasrahbot_core::ports::{ChatMessage, ChatNotifier, ChatTarget, NotifyError
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use serde_json::{Value, json};
 
+use crate::engine::lock;
 use crate::ports::{DirectoryError, GuildDirectory, Member};
-
-/// Locks `m`, going on after a test thread panicked while holding it (the data is only ever
-/// appended to, so it stays readable).
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 /// Records what was sent to Discord; DMs to `fail_users` and posts to `fail_channels` fail
 /// with Discord's reasons.

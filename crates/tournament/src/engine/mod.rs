@@ -193,8 +193,9 @@ impl std::fmt::Debug for Engine {
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // Only inserts and lookups happen under the lock; a poisoned map is still consistent.
+/// Locks `m`, going on after a thread panicked while holding it: only inserts and lookups
+/// happen under the crate's locks, so poisoned data is still consistent.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
