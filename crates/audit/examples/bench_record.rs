@@ -20,6 +20,7 @@ use sahasrahbot_audit::{AuditSettings, Deps, run_with};
 use sahasrahbot_core::guild_config::GuildConfig;
 use sahasrahbot_testkit::db::TestDb;
 use sahasrahbot_testkit::discord::{FakeDiscord, FakeMessage, FakeUser};
+use sahasrahbot_testkit::process::{reset_peak_rss, status_kib};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use tokio_util::sync::CancellationToken;
 
@@ -189,23 +190,6 @@ impl Drop for Fake {
     }
 }
 
-/// This process's resident memory now (`VmRSS`) or at its peak (`VmHWM`), KiB.
-fn memory_kib(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix(field)?.strip_prefix(':').map(str::to_owned))
-        })
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
-/// Starts a new peak (`VmHWM`) from the current resident memory.
-fn reset_peak() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
 /// One backend's figures: time to record the burst, and the bot's memory growth (KiB) over
 /// the process before it started.
 struct Run {
@@ -246,12 +230,12 @@ async fn bench(db: &TestDb, messages: u64) -> Result<Run, String> {
         db: db.conn().clone(),
         guild_config,
     };
-    let before = memory_kib("VmRSS");
+    let before = status_kib("VmRSS").unwrap_or(0);
     let task = tokio::spawn(run_with(settings, deps, cancel.clone()));
     fake.ask("WAIT", "READY").await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let idle = memory_kib("VmRSS");
-    reset_peak();
+    let idle = status_kib("VmRSS").unwrap_or(0);
+    reset_peak_rss();
     let store = Store::new(db.conn().clone());
     let started = Instant::now();
     fake.ask(&format!("BURST {messages}"), "SENT").await?;
@@ -266,9 +250,9 @@ async fn bench(db: &TestDb, messages: u64) -> Result<Run, String> {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let elapsed = started.elapsed();
-    let peak = memory_kib("VmHWM");
+    let peak = status_kib("VmHWM").unwrap_or(0);
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let after = memory_kib("VmRSS");
+    let after = status_kib("VmRSS").unwrap_or(0);
     cancel.cancel();
     let _ = task.await;
     Ok(Run {

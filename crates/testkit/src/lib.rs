@@ -12,6 +12,7 @@
 //!   sockets, the recorded REST calls.
 //! - [`oauth`]: a fake OAuth2 provider for the web login: Discord's token and `/users/@me`
 //!   routes and racetime.gg's `/o/token` and `/o/userinfo`.
+//! - [`process`]: the benchmarks' reading of their own resident memory.
 //! - [`racetime`]: a fake racetime.gg (HTTP + bot websocket on 127.0.0.1, random port) with
 //!   test controls.
 
@@ -21,4 +22,5 @@ pub mod db;
 pub mod discord;
 mod loopback;
 pub mod oauth;
+pub mod process;
 pub mod racetime;

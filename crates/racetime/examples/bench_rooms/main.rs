@@ -46,6 +46,7 @@ use sahasrahbot_racetime::{
     Bot, BotConfig, CancellationToken, Commands, DefaultFactory, HandlerRegistry, HostConfig,
     RaceHandler, Room,
 };
+use sahasrahbot_testkit::process::status_kib;
 use sahasrahbot_testkit::racetime::{FakeConfig, FakeRacetime, NewRace};
 use serde_json::json;
 use tracing::info;
@@ -108,14 +109,6 @@ impl Client {
         }
         Ok(())
     }
-}
-
-fn rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 /// CPU time of each thread of this process, nanoseconds (first field of `schedstat`).
@@ -419,7 +412,7 @@ async fn bench(args: Args) -> Result<(), BoxError> {
     let started;
     let client = if floor {
         tokio::time::sleep(Duration::from_millis(200)).await;
-        rss_before = rss_kib().ok_or("cannot read /proc/self/status")?;
+        rss_before = status_kib("VmRSS").ok_or("cannot read /proc/self/status")?;
         started = Instant::now();
         Client::Floor(
             floor::connect(
@@ -452,7 +445,7 @@ async fn bench(args: Args) -> Result<(), BoxError> {
         )
         .await?;
         tokio::time::sleep(Duration::from_millis(200)).await;
-        rss_before = rss_kib().ok_or("cannot read /proc/self/status")?;
+        rss_before = status_kib("VmRSS").ok_or("cannot read /proc/self/status")?;
         started = Instant::now();
         let runner = bot.clone();
         let task = tokio::spawn(async move { runner.run().await });
@@ -470,7 +463,7 @@ async fn bench(args: Args) -> Result<(), BoxError> {
     let joined = client.joined();
     // Let every room connect and read its first frames.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let rss_idle = rss_kib().ok_or("cannot read /proc/self/status")?;
+    let rss_idle = status_kib("VmRSS").ok_or("cannot read /proc/self/status")?;
     let per_room_bytes = (rss_idle.saturating_sub(rss_before) * 1024) / joined.max(1) as u64;
     info!(
         rooms,
@@ -520,7 +513,7 @@ async fn bench(args: Args) -> Result<(), BoxError> {
     let user_ms = user_sys_after.0 - user_sys_before.0;
     let sys_ms = user_sys_after.1 - user_sys_before.1;
     let wall = wall.elapsed();
-    let rss_loaded = rss_kib().ok_or("cannot read /proc/self/status")?;
+    let rss_loaded = status_kib("VmRSS").ok_or("cannot read /proc/self/status")?;
     let replied = load["replied"].as_u64().unwrap_or(0);
     let cpu_per_command_ms = cpu_ns as f64 / 1e6 / replied.max(1) as f64;
     info!(
